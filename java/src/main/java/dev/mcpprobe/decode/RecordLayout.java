@@ -1,0 +1,23 @@
+package dev.mcpprobe.decode;
+
+/**
+ * Byte offsets of {@code struct syscall_event} (bpf-src/syscall_event.h).
+ * A test checks them against the shim's {@code offsetof()} values, so they cannot drift.
+ */
+public final class RecordLayout {
+    public static final int RECORD_BYTES = 40;
+    public static final int END_NS = 0;
+    public static final int LATENCY_NS = 8;
+    public static final int RET = 16;
+    public static final int TGID = 24;
+    public static final int TID = 28;
+    public static final int NR = 32;
+    public static final int CPU = 36;
+
+    /** In the order the shim's {@code mlp_record_layout()} reports them. */
+    public static int[] offsets() {
+        return new int[] {END_NS, LATENCY_NS, RET, TGID, TID, NR, CPU};
+    }
+
+    private RecordLayout() {}
+}

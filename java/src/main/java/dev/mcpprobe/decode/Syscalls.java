@@ -1,0 +1,117 @@
+package dev.mcpprobe.decode;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * Syscall number to name, for one architecture. The tables are generated from the kernel's
+ * UAPI headers by scripts/gen-syscall-tables.sh; numbers they do not know read as {@code syscall_N}.
+ */
+public final class Syscalls {
+    /** Syscall numbers the kernel program can filter on: 0..MAX_FILTERABLE-1 (see MLP_SYSCALL_MASK_WORDS). */
+    public static final int MAX_FILTERABLE = 512;
+
+    private static volatile Syscalls current;
+
+    private final String arch;
+    private final String[] names;
+    private final Map<String, Integer> numbers;
+
+    private Syscalls(String arch, String[] names, Map<String, Integer> numbers) {
+        this.arch = arch;
+        this.names = names;
+        this.numbers = numbers;
+    }
+
+    /** The table for the architecture this JVM runs on (x86_64 or aarch64). */
+    public static Syscalls forCurrentArch() {
+        Syscalls table = current;
+        if (table == null) {
+            String osArch = System.getProperty("os.arch");
+            table = forArch(osArch.equals("amd64") ? "x86_64" : osArch);
+            current = table;
+        }
+        return table;
+    }
+
+    /** The table for {@code x86_64} or {@code aarch64}. */
+    public static Syscalls forArch(String arch) {
+        String resource = "syscalls-" + arch + ".tsv";
+        try (InputStream in = Syscalls.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no syscall table for architecture " + arch + " (have x86_64, aarch64)");
+            }
+            return parse(arch, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
+    }
+
+    private static Syscalls parse(String arch, InputStream in) throws IOException {
+        Map<String, Integer> numbers = new HashMap<>();
+        int max = -1;
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
+        for (String line; (line = reader.readLine()) != null; ) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int tab = line.indexOf('\t');
+            int nr = Integer.parseInt(line.substring(0, tab));
+            numbers.put(line.substring(tab + 1), nr);
+            max = Math.max(max, nr);
+        }
+        String[] names = new String[max + 1];
+        numbers.forEach((name, nr) -> {
+            // Two names for one number (an alias): keep the shorter, usual one.
+            if (names[nr] == null || name.length() < names[nr].length()) {
+                names[nr] = name;
+            }
+        });
+        for (int nr = 0; nr < names.length; nr++) {
+            if (names[nr] == null) {
+                names[nr] = "syscall_" + nr;
+            }
+        }
+        return new Syscalls(arch, names, Map.copyOf(numbers));
+    }
+
+    public String arch() { return arch; }
+
+    /** The name of syscall {@code nr}, or {@code syscall_<nr>} when the table does not know it. */
+    public String name(int nr) {
+        return nr >= 0 && nr < names.length ? names[nr] : "syscall_" + nr;
+    }
+
+    /** The number of a syscall given by name ({@code read}) or number ({@code 0}); empty if unknown. */
+    public OptionalInt number(String nameOrNumber) {
+        String s = nameOrNumber.trim().toLowerCase(Locale.ROOT);
+        if (!s.isEmpty() && s.chars().allMatch(Character::isDigit)) {
+            try {
+                return OptionalInt.of(Integer.parseInt(s));
+            } catch (NumberFormatException tooLarge) {
+                return OptionalInt.empty();
+            }
+        }
+        if (s.startsWith("syscall_")) {
+            return number(s.substring("syscall_".length()));
+        }
+        Integer nr = numbers.get(s);
+        return nr == null ? OptionalInt.empty() : OptionalInt.of(nr);
+    }
+
+    /** Every known name, sorted; for help texts and suggestions. */
+    public String[] names() {
+        String[] all = numbers.keySet().toArray(new String[0]);
+        Arrays.sort(all);
+        return all;
+    }
+}

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The shim: libbpf lifecycle and batch draining, nothing else.
+ * Java calls it once per batch; records are copied into the caller's buffer.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "mlp_shim.h"
+#include "syscall_event.h"
+#include "syscall_latency.skel.h"
+
+#define MAX_PROBES 64
+#define SLOT_BITS 6
+#define ERROR_LEN 1024
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+#define PRIVILEGE_HINT "needs CAP_BPF and CAP_PERFMON (or root): run with sudo, or grant them with " \
+	"'sudo setcap cap_bpf,cap_perfmon+ep <java binary>'"
+
+_Static_assert(sizeof(struct syscall_event) == 40, "record layout changed: update the Java decoder");
+
+struct probe {
+	struct syscall_latency *skel;
+	struct ring_buffer *ring;
+	int epoll_fd;  /* waits on the ring and on wake_fd */
+	int wake_fd;   /* written by mlp_close to end a waiting mlp_poll */
+	int mode;
+	pthread_mutex_t drain_lock; /* one drainer at a time; the batch fields below belong to it */
+	char *batch;
+	int32_t capacity;
+	int32_t count;
+};
+
+struct slot {
+	pthread_rwlock_t lock; /* readers: calls on a live probe; writer: close */
+	struct probe *probe;
+	uint32_t generation;
+	int wake_fd;
+};
+
+static struct slot slots[MAX_PROBES];
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER; /* open and close */
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static __thread char last_error[ERROR_LEN];
+static __thread char libbpf_log[ERROR_LEN]; /* the last libbpf warning, for error details */
+static int verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (verbose)
+		return vfprintf(stderr, fmt, args);
+	if (level == LIBBPF_WARN)
+		vsnprintf(libbpf_log, sizeof(libbpf_log), fmt, args);
+	return 0;
+}
+
+static void init(void)
+{
+	pthread_rwlockattr_t attr;
+
+	/* Writer preference: a poll loop must not starve mlp_close. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	for (int i = 0; i < MAX_PROBES; i++)
+		pthread_rwlock_init(&slots[i].lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
+	libbpf_set_print(libbpf_print);
+}
+
+static int fail(int err, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, args);
+	va_end(args);
+	return err < 0 ? err : -err;
+}
+
+void mlp_set_verbose(int on) { verbose = on; }
+const char *mlp_last_error(void) { return last_error; }
+int mlp_abi_version(void) { return MLP_ABI_VERSION; }
+int mlp_record_size(void) { return sizeof(struct syscall_event); }
+int mlp_counter_count(void) { return MLP_COUNTER_COUNT; }
+
+int mlp_record_layout(int32_t *offsets, int32_t capacity)
+{
+	const int32_t layout[] = {
+		offsetof(struct syscall_event, end_ns),
+		offsetof(struct syscall_event, latency_ns),
+		offsetof(struct syscall_event, ret),
+		offsetof(struct syscall_event, tgid),
+		offsetof(struct syscall_event, tid),
+		offsetof(struct syscall_event, nr),
+		offsetof(struct syscall_event, cpu),
+	};
+	int n = sizeof(layout) / sizeof(layout[0]);
+
+	if (!offsets)
+		return fail(EINVAL, "offsets is NULL");
+	for (int i = 0; i < n && i < capacity; i++)
+		offsets[i] = layout[i];
+	return n;
+}
+
+/* ---- handles ---- */
+
+static int handle_of(int index) { return (int)((slots[index].generation << SLOT_BITS) | index) + 1; }
+
+/* Read-locks the slot of a live handle; NULL (and an error) for a closed or invalid one. */
+static struct probe *acquire(int handle, struct slot **out)
+{
+	unsigned int raw = (unsigned int)handle - 1;
+	struct slot *slot;
+
+	pthread_once(&init_once, init);
+	if (handle <= 0) {
+		fail(EBADF, "invalid probe handle %d", handle);
+		return NULL;
+	}
+	slot = &slots[raw & (MAX_PROBES - 1)];
+	pthread_rwlock_rdlock(&slot->lock);
+	if (!slot->probe || slot->generation != raw >> SLOT_BITS) {
+		pthread_rwlock_unlock(&slot->lock);
+		fail(EBADF, "the probe is closed");
+		return NULL;
+	}
+	*out = slot;
+	return slot->probe;
+}
+
+static void release(struct slot *slot) { pthread_rwlock_unlock(&slot->lock); }
+
+/* ---- open / attach / close ---- */
+
+static int error_with_privileges(int err, const char *what)
+{
+	if (err == -EPERM || err == -EACCES)
+		return fail(err, "%s: permission denied: %s", what, PRIVILEGE_HINT);
+	if (libbpf_log[0]) {
+		size_t len = strlen(libbpf_log);
+
+		while (len && libbpf_log[len - 1] == '\n')
+			libbpf_log[--len] = 0;
+		return fail(err, "%s: %s (libbpf: %s)", what, strerror(-err), libbpf_log);
+	}
+	return fail(err, "%s: %s", what, strerror(-err));
+}
+
+static void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	ring_buffer__free(p->ring);
+	syscall_latency__destroy(p->skel); /* detaches every link */
+	if (p->epoll_fd >= 0)
+		close(p->epoll_fd);
+	if (p->wake_fd >= 0)
+		close(p->wake_fd);
+	pthread_mutex_destroy(&p->drain_lock);
+	free(p);
+}
+
+static int copy_record(void *ctx, void *data, size_t size)
+{
+	struct probe *p = ctx;
+
+	if (size != sizeof(struct syscall_event))
+		return 0; /* cannot happen with our program; never copy a partial record */
+	memcpy(p->batch + (size_t)p->count * sizeof(struct syscall_event), data, sizeof(struct syscall_event));
+	/* A negative return stops libbpf after this record, which it has already consumed. */
+	return ++p->count == p->capacity ? -ENOSPC : 0;
+}
+
+static int task_storage_supported(void)
+{
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 0;
+}
+
+static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint32_t exclude_tgid)
+{
+	struct syscall_latency *skel;
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err, use_storage;
+
+	skel = syscall_latency__open();
+	if (!skel)
+		return error_with_privileges(-errno, "opening the BPF object");
+	p->skel = skel;
+
+	use_storage = !(flags & MLP_OPEN_FORCE_HASH) && task_storage_supported();
+	p->mode = use_storage ? MLP_MODE_TASK_STORAGE : MLP_MODE_TID_HASH;
+	bpf_program__set_autoload(skel->progs.storage_sys_enter, use_storage);
+	bpf_program__set_autoload(skel->progs.storage_sys_exit, use_storage);
+	bpf_program__set_autoload(skel->progs.hash_sys_enter, !use_storage);
+	bpf_program__set_autoload(skel->progs.hash_sys_exit, !use_storage);
+	if (use_storage)
+		bpf_map__set_max_entries(skel->maps.tid_states, 1); /* referenced by the exit hook, unused */
+	else
+		bpf_map__set_autocreate(skel->maps.task_states, false);
+
+	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
+	if (err)
+		return fail(err, "setting the ring buffer size to %u bytes: %s", ring_bytes, strerror(-err));
+	skel->rodata->exclude_tgid = exclude_tgid;
+	skel->bss->trace_all = !!(flags & MLP_OPEN_TRACE_ALL);
+	skel->bss->follow_children = !!(flags & MLP_OPEN_FOLLOW_CHILDREN);
+	/* Wake the consumer early only when a quarter of the ring is pending; it drains on its timer otherwise. */
+	skel->data->wakeup_bytes = ring_bytes / 4;
+
+	err = syscall_latency__load(skel);
+	if (err)
+		return error_with_privileges(err, "loading the BPF program");
+
+	p->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), copy_record, p, NULL);
+	if (!p->ring)
+		return error_with_privileges(-errno, "mapping the ring buffer");
+	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (p->wake_fd < 0 || p->epoll_fd < 0)
+		return fail(-errno, "creating the poll descriptors: %s", strerror(errno));
+	if (epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(p->ring), &ev) ||
+	    epoll_ctl(p->epoll_fd, EPOLL_CTL_ADD, p->wake_fd, &ev))
+		return fail(-errno, "epoll_ctl: %s", strerror(errno));
+	return 0;
+}
+
+int mlp_open(uint32_t ring_bytes, uint32_t flags, uint32_t exclude_tgid)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct probe *p;
+	int err, index = -1;
+
+	pthread_once(&init_once, init);
+	last_error[0] = 0;
+	libbpf_log[0] = 0;
+	if (ring_bytes < (uint32_t)page || (ring_bytes & (ring_bytes - 1)))
+		return fail(EINVAL, "ring buffer size %u is not a power of two of at least %ld bytes", ring_bytes, page);
+	if (access(KERNEL_BTF, R_OK))
+		return fail(ENOENT, "kernel has no BTF at " KERNEL_BTF ": needs a kernel >= 5.11 built with CONFIG_DEBUG_INFO_BTF=y");
+
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return fail(ENOMEM, "out of memory");
+	p->epoll_fd = p->wake_fd = -1;
+	pthread_mutex_init(&p->drain_lock, NULL);
+	err = probe_load(p, ring_bytes, flags, exclude_tgid);
+	if (err) {
+		probe_free(p);
+		return err;
+	}
+
+	pthread_mutex_lock(&slots_lock);
+	for (int i = 0; i < MAX_PROBES; i++) {
+		if (!slots[i].probe) {
+			index = i;
+			break;
+		}
+	}
+	if (index < 0) {
+		pthread_mutex_unlock(&slots_lock);
+		probe_free(p);
+		return fail(EMFILE, "too many open probes (at most %d)", MAX_PROBES);
+	}
+	pthread_rwlock_wrlock(&slots[index].lock);
+	slots[index].probe = p;
+	slots[index].wake_fd = p->wake_fd;
+	pthread_rwlock_unlock(&slots[index].lock);
+	err = handle_of(index);
+	pthread_mutex_unlock(&slots_lock);
+	return err;
+}
+
+int mlp_attach(int handle)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	int err;
+
+	if (!p)
+		return -EBADF;
+	libbpf_log[0] = 0;
+	err = syscall_latency__attach(p->skel);
+	if (err)
+		err = error_with_privileges(err, "attaching the BPF programs");
+	release(slot);
+	return err;
+}
+
+int mlp_close(int handle)
+{
+	unsigned int raw = (unsigned int)handle - 1;
+	struct slot *slot;
+	struct probe *p;
+	uint64_t one = 1;
+
+	pthread_once(&init_once, init);
+	if (handle <= 0)
+		return fail(EBADF, "invalid probe handle %d", handle);
+	slot = &slots[raw & (MAX_PROBES - 1)];
+	pthread_mutex_lock(&slots_lock);
+	if (!slot->probe || slot->generation != raw >> SLOT_BITS) {
+		pthread_mutex_unlock(&slots_lock);
+		return 0; /* closing twice is not an error */
+	}
+	/* Wake a poller blocked in epoll_wait so it lets go of the read lock. */
+	if (write(slot->wake_fd, &one, sizeof(one)) < 0) { /* cannot fail on a live eventfd */ }
+	pthread_rwlock_wrlock(&slot->lock);
+	p = slot->probe;
+	slot->probe = NULL;
+	slot->wake_fd = -1;
+	slot->generation = (slot->generation + 1) & ((1u << (31 - SLOT_BITS)) - 1);
+	pthread_rwlock_unlock(&slot->lock);
+	pthread_mutex_unlock(&slots_lock);
+	probe_free(p);
+	return 0;
+}
+
+int mlp_kernel_mode(int handle)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	int mode;
+
+	if (!p)
+		return -EBADF;
+	mode = p->mode;
+	release(slot);
+	return mode;
+}
+
+int mlp_program_count(int handle)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	struct bpf_program *prog;
+	int n = 0;
+
+	if (!p)
+		return -EBADF;
+	bpf_object__for_each_program(prog, p->skel->obj)
+		n += bpf_program__autoload(prog);
+	release(slot);
+	return n;
+}
+
+/* ---- targets ---- */
+
+static void filter_changed(struct probe *p)
+{
+	__atomic_fetch_add(&p->skel->data->filter_gen, 1, __ATOMIC_SEQ_CST);
+}
+
+static int update_target(int handle, int which, const void *key, int add)
+{
+	static const char *const names[] = { "process", "cgroup", "command name" };
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	struct bpf_map *map;
+	__u8 value = MLP_TARGET_USER;
+	int err;
+
+	if (!p)
+		return -EBADF;
+	map = which == 0 ? p->skel->maps.target_tgids
+	    : which == 1 ? p->skel->maps.target_cgroups : p->skel->maps.target_comms;
+	err = add ? bpf_map__update_elem(map, key, bpf_map__key_size(map), &value, sizeof(value), BPF_ANY)
+		  : bpf_map__delete_elem(map, key, bpf_map__key_size(map), 0);
+	if (err == -ENOENT && !add)
+		err = 0; /* removing what is not there */
+	if (err) {
+		err = err == -E2BIG || err == -ENOMEM
+			? fail(err, "too many %s targets (at most %u)", names[which], bpf_map__max_entries(map))
+			: fail(err, "updating the %s targets: %s", names[which], strerror(-err));
+	} else {
+		if (which == 1)
+			p->skel->bss->use_cgroups = 1;
+		if (which == 2)
+			p->skel->bss->use_comms = 1;
+		filter_changed(p);
+	}
+	release(slot);
+	return err;
+}
+
+int mlp_add_tgid(int handle, uint32_t tgid) { return update_target(handle, 0, &tgid, 1); }
+int mlp_remove_tgid(int handle, uint32_t tgid) { return update_target(handle, 0, &tgid, 0); }
+int mlp_add_cgroup(int handle, uint64_t cgroup_id) { return update_target(handle, 1, &cgroup_id, 1); }
+int mlp_remove_cgroup(int handle, uint64_t cgroup_id) { return update_target(handle, 1, &cgroup_id, 0); }
+
+static int comm_target(int handle, const char *comm, int add)
+{
+	char key[MLP_COMM_LEN] = {};
+
+	if (!comm || !comm[0])
+		return fail(EINVAL, "empty command name");
+	/* The kernel keeps only the first 15 bytes of a command name. */
+	strncpy(key, comm, MLP_COMM_LEN - 1);
+	return update_target(handle, 2, key, add);
+}
+
+int mlp_add_comm(int handle, const char *comm) { return comm_target(handle, comm, 1); }
+int mlp_remove_comm(int handle, const char *comm) { return comm_target(handle, comm, 0); }
+
+static int set_flag(int handle, int which, int on)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+
+	if (!p)
+		return -EBADF;
+	if (which == 0)
+		p->skel->bss->trace_all = !!on;
+	else
+		p->skel->bss->follow_children = !!on;
+	filter_changed(p);
+	release(slot);
+	return 0;
+}
+
+int mlp_set_trace_all(int handle, int on) { return set_flag(handle, 0, on); }
+int mlp_set_follow_children(int handle, int on) { return set_flag(handle, 1, on); }
+
+int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+
+	if (!p)
+		return -EBADF;
+	if (words < 0 || words > MLP_SYSCALL_MASK_WORDS) {
+		release(slot);
+		return fail(EINVAL, "syscall mask has %d words, at most %d", words, MLP_SYSCALL_MASK_WORDS);
+	}
+	p->skel->bss->syscall_filter_on = 0;
+	for (int i = 0; i < MLP_SYSCALL_MASK_WORDS; i++)
+		p->skel->bss->syscall_mask[i] = mask && i < words ? mask[i] : 0;
+	p->skel->bss->syscall_filter_on = mask && words > 0;
+	release(slot);
+	return 0;
+}
+
+/* ---- draining ---- */
+
+static int drain(struct probe *p, void *buffer, int32_t capacity)
+{
+	int err;
+
+	p->batch = buffer;
+	p->capacity = capacity;
+	p->count = 0;
+	err = ring_buffer__consume(p->ring);
+	if (err < 0 && err != -ENOSPC)
+		return fail(err, "reading the ring buffer: %s", strerror(-err));
+	return p->count;
+}
+
+int mlp_poll(int handle, void *buffer, int32_t capacity, int32_t timeout_ms)
+{
+	struct epoll_event events[2];
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	int n;
+
+	if (!p)
+		return -EBADF;
+	if (!buffer || capacity <= 0) {
+		release(slot);
+		return fail(EINVAL, "poll needs a buffer and a capacity > 0");
+	}
+	pthread_mutex_lock(&p->drain_lock);
+	n = drain(p, buffer, capacity);
+	if (n == 0 && timeout_ms != 0) {
+		/* Records are submitted without wakeups, so the timeout is the consumer's timer. */
+		if (epoll_wait(p->epoll_fd, events, 2, timeout_ms) < 0 && errno != EINTR)
+			n = fail(-errno, "epoll_wait: %s", strerror(errno));
+		else
+			n = drain(p, buffer, capacity);
+	}
+	pthread_mutex_unlock(&p->drain_lock);
+	release(slot);
+	return n;
+}
+
+int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	struct mlp_counters *per_cpu;
+	int cpus, err, n = 0;
+	__u32 zero = 0;
+
+	if (!p)
+		return -EBADF;
+	cpus = libbpf_num_possible_cpus();
+	per_cpu = cpus > 0 ? calloc(cpus, sizeof(*per_cpu)) : NULL;
+	if (!per_cpu || !out) {
+		release(slot);
+		free(per_cpu);
+		return fail(EINVAL, "cannot read counters");
+	}
+	err = bpf_map__lookup_elem(p->skel->maps.counters, &zero, sizeof(zero), per_cpu,
+				   (size_t)cpus * sizeof(*per_cpu), 0);
+	if (err) {
+		n = fail(err, "reading counters: %s", strerror(-err));
+	} else {
+		for (n = 0; n < MLP_COUNTER_COUNT && n < capacity; n++) {
+			out[n] = 0;
+			for (int c = 0; c < cpus; c++)
+				out[n] += per_cpu[c].value[n];
+		}
+	}
+	free(per_cpu);
+	release(slot);
+	return n;
+}
