@@ -1,0 +1,19 @@
+package dev.mcpprobe.binding;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+
+/** The two libc calls Java has no API for: a signal other than TERM/KILL, and the effective uid. */
+public final class LibC {
+    public static final int SIGCONT = 18;
+
+    static {
+        Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
+
+    private LibC() {}
+
+    public static native int kill(int pid, int signal);
+    public static native int geteuid();
+}

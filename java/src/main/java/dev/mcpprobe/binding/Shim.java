@@ -1,0 +1,74 @@
+package dev.mcpprobe.binding;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.nio.ByteBuffer;
+
+/**
+ * The shim's C ABI (native/src/main/include/mlp_shim.h), bound by JNA direct mapping:
+ * one native call per batch, no callbacks into Java. Functions return {@code >= 0}
+ * or {@code -errno}; {@link #mlp_last_error()} then explains, on the same thread.
+ */
+public final class Shim {
+    public static final int ABI_VERSION = 1;
+    public static final int OPEN_FOLLOW_CHILDREN = 0x1;
+    public static final int OPEN_TRACE_ALL = 0x2;
+    public static final int OPEN_FORCE_HASH = 0x4;
+    public static final int MODE_TASK_STORAGE = 1;
+    public static final int MODE_TID_HASH = 2;
+
+    private static final String LIBRARY = "mcpprobe";
+    private static volatile boolean loaded;
+
+    private Shim() {}
+
+    /**
+     * Loads the shim embedded in the jar (linux-x86-64/libmcpprobe.so) once.
+     *
+     * @throws NativeLoadException when it cannot be loaded, with what to install
+     */
+    public static synchronized void load() {
+        if (loaded) {
+            return;
+        }
+        try {
+            Native.register(Shim.class, NativeLibrary.getInstance(LIBRARY, Shim.class.getClassLoader()));
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw NativeLoadException.explain(e);
+        }
+        int abi = mlp_abi_version();
+        if (abi != ABI_VERSION) {
+            throw new NativeLoadException("native shim ABI " + abi + " does not match the Java binding's "
+                    + ABI_VERSION + ": the jar is mixed from two builds; rebuild with 'make'", null);
+        }
+        loaded = true;
+    }
+
+    public static native int mlp_abi_version();
+    public static native int mlp_record_size();
+    public static native int mlp_record_layout(int[] offsets, int capacity);
+    public static native int mlp_counter_count();
+
+    public static native int mlp_open(int ringBytes, int flags, int excludeTgid);
+    public static native int mlp_attach(int handle);
+    public static native int mlp_kernel_mode(int handle);
+    public static native int mlp_program_count(int handle);
+
+    public static native int mlp_add_tgid(int handle, int tgid);
+    public static native int mlp_remove_tgid(int handle, int tgid);
+    public static native int mlp_add_cgroup(int handle, long cgroupId);
+    public static native int mlp_remove_cgroup(int handle, long cgroupId);
+    public static native int mlp_add_comm(int handle, String comm);
+    public static native int mlp_remove_comm(int handle, String comm);
+    public static native int mlp_set_trace_all(int handle, int on);
+    public static native int mlp_set_follow_children(int handle, int on);
+    public static native int mlp_set_syscall_filter(int handle, long[] mask, int words);
+
+    /** {@code buffer} must be direct; returns the records copied into it or {@code -errno}. */
+    public static native int mlp_poll(int handle, ByteBuffer buffer, int capacity, int timeoutMs);
+    public static native int mlp_read_counters(int handle, long[] out, int capacity);
+    public static native int mlp_close(int handle);
+
+    public static native String mlp_last_error();
+    public static native void mlp_set_verbose(int on);
+}

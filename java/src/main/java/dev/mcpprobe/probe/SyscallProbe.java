@@ -1,0 +1,464 @@
+package dev.mcpprobe.probe;
+
+import dev.mcpprobe.binding.NativeLoadException;
+import dev.mcpprobe.binding.Shim;
+import dev.mcpprobe.decode.EventBatch;
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.decode.RecordLayout;
+import dev.mcpprobe.decode.Syscalls;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A loaded and attached syscall-latency probe: the kernel program times every syscall of the
+ * targets and this object hands the records over in batches.
+ *
+ * <pre>{@code
+ * try (SyscallProbe probe = SyscallProbe.builder().pid(1234).followChildren(true).open()) {
+ *     EventBatch batch = EventBatch.allocate(4096);
+ *     while (running) {
+ *         probe.poll(batch, Duration.ofMillis(10));
+ *         for (int i = 0; i < batch.size(); i++) record(batch.nr(i), batch.latencyNs(i));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Records are consumed by one thread: either the caller's, through {@link #poll}, or the
+ * probe's own, through {@link #start}. Targets may be added and removed from any thread while it
+ * runs. {@link #close()} is idempotent, may be called from any thread, and detaches everything;
+ * if the JVM dies instead, the kernel detaches the programs with the process's file descriptors.
+ */
+public final class SyscallProbe implements AutoCloseable {
+    public static final int DEFAULT_RING_BYTES = 8 << 20;
+    public static final int DEFAULT_BATCH_RECORDS = 4096;
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+    private static final long CGROUP_REFRESH_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final int handle;
+    private final Builder spec;
+    private volatile LaunchedCommand launched;
+    private final Map<Path, Long> watchedCgroups = new ConcurrentHashMap<>(); // dir -> id now in the filter (-1: none)
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
+    private volatile long delivered;
+    private volatile Throwable consumerFailure;
+    private Thread consumer;
+    private long nextCgroupRefreshNs;
+
+    private SyscallProbe(int handle, Builder spec) {
+        this.handle = handle;
+        this.spec = spec;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Copies the records pending now (or arriving within {@code timeout} if none are) into
+     * {@code batch}, replacing its contents; returns how many.
+     */
+    public int poll(EventBatch batch, Duration timeout) {
+        synchronized (lifecycle) {
+            if (consumer != null && Thread.currentThread() != consumer) {
+                throw new IllegalStateException("this probe's records go to the listener given to start()");
+            }
+        }
+        return pollInto(batch, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    }
+
+    private int pollInto(EventBatch batch, int timeoutMs) {
+        ensureOpen();
+        int n = Shim.mlp_poll(handle, batch.buffer(), batch.capacity(), timeoutMs);
+        if (n < 0) {
+            batch.clear();
+            ensureOpen(); // closed while polling
+            throw failure("reading records");
+        }
+        batch.setSize(n);
+        delivered += n; // single consumer: a volatile write per batch, not per record
+        refreshCgroupsIfDue();
+        return n;
+    }
+
+    /**
+     * Starts the probe's consumer thread, which polls every poll interval and hands each batch to
+     * {@code listener}. If the listener throws, consumption stops and {@link #consumerFailure()} says why.
+     */
+    public void start(BatchListener listener) {
+        synchronized (lifecycle) {
+            ensureOpen();
+            if (consumer != null) {
+                throw new IllegalStateException("already started");
+            }
+            EventBatch batch = EventBatch.allocate(spec.batchRecords);
+            int timeoutMs = (int) spec.pollInterval.toMillis();
+            consumer = new Thread(() -> {
+                try {
+                    while (!closed) {
+                        pollInto(batch, timeoutMs);
+                        listener.onBatch(batch, System.nanoTime());
+                    }
+                } catch (ProbeException e) {
+                    if (!closed) {
+                        consumerFailure = e;
+                    }
+                } catch (Throwable t) {
+                    consumerFailure = t;
+                }
+            }, "mlp-consumer");
+            consumer.setDaemon(true);
+            consumer.start();
+        }
+    }
+
+    /** Why the consumer thread stopped early, if it did. */
+    public Optional<Throwable> consumerFailure() {
+        return Optional.ofNullable(consumerFailure);
+    }
+
+    /** Records handed to Java so far. */
+    public long delivered() {
+        return delivered;
+    }
+
+    /** The kernel's counters: emitted, dropped because the ring was full, and the other losses. */
+    public LossCounters lossCounters() {
+        ensureOpen();
+        long[] c = new long[Shim.mlp_counter_count()];
+        if (Shim.mlp_read_counters(handle, c, c.length) < 0) {
+            throw failure("reading the loss counters");
+        }
+        return new LossCounters(c[0], c[1], c[2], c[3], c[4]);
+    }
+
+    public void addPid(long pid) {
+        requireProcess(pid);
+        check(Shim.mlp_add_tgid(handle, (int) pid), "adding PID " + pid);
+    }
+
+    public void removePid(long pid) {
+        check(Shim.mlp_remove_tgid(handle, (int) pid), "removing PID " + pid);
+    }
+
+    public void addCommand(String comm) {
+        check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
+    }
+
+    public void removeCommand(String comm) {
+        check(Shim.mlp_remove_comm(handle, comm), "removing command " + comm);
+    }
+
+    /** Traces the cgroup v2 directory {@code dir}; if it is recreated (a restarted unit), the new one is followed. */
+    public void addCgroup(Path dir) {
+        watchedCgroups.putIfAbsent(dir, -1L);
+        refreshCgroup(dir);
+    }
+
+    public void removeCgroup(Path dir) {
+        Long id = watchedCgroups.remove(dir);
+        if (id != null && id >= 0) {
+            check(Shim.mlp_remove_cgroup(handle, id), "removing cgroup " + dir);
+        }
+    }
+
+    /** The launched command, if the probe started one. */
+    public Optional<LaunchedCommand> launched() {
+        return Optional.ofNullable(launched);
+    }
+
+    /** How many BPF programs are attached (for "Attaching N probes..."). */
+    public int programCount() {
+        ensureOpen();
+        return Shim.mlp_program_count(handle);
+    }
+
+    /** True when thread state lives in task storage; false on the tid-hash fallback. */
+    public boolean usesTaskStorage() {
+        ensureOpen();
+        return Shim.mlp_kernel_mode(handle) == Shim.MODE_TASK_STORAGE;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the consumer thread, then detaches and unloads everything. Safe to call twice, from any thread. */
+    @Override
+    public void close() {
+        Thread toJoin;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            toJoin = consumer;
+        }
+        Shim.mlp_close(handle); // also wakes a consumer blocked in poll
+        if (toJoin != null && toJoin != Thread.currentThread()) {
+            try {
+                toJoin.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void refreshCgroupsIfDue() {
+        if (watchedCgroups.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - nextCgroupRefreshNs >= 0) {
+            nextCgroupRefreshNs = now + CGROUP_REFRESH_NS;
+            watchedCgroups.keySet().forEach(this::refreshCgroup);
+        }
+    }
+
+    private void refreshCgroup(Path dir) {
+        OptionalLong now = Cgroups.id(dir);
+        long newId = now.orElse(-1L);
+        Long oldId = watchedCgroups.get(dir);
+        if (oldId == null || oldId == newId) {
+            return;
+        }
+        if (newId >= 0) {
+            check(Shim.mlp_add_cgroup(handle, newId), "adding cgroup " + dir);
+        }
+        if (oldId >= 0) {
+            check(Shim.mlp_remove_cgroup(handle, oldId), "removing cgroup " + dir);
+        }
+        watchedCgroups.put(dir, newId);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ProbeException(ProbeException.Kind.CLOSED, "the probe is closed");
+        }
+    }
+
+    private void check(int result, String what) {
+        ensureOpen();
+        if (result < 0) {
+            throw failure(what);
+        }
+    }
+
+    private static ProbeException failure(String what) {
+        String message = Shim.mlp_last_error();
+        ProbeException.Kind kind = message != null && message.contains("CAP_BPF") ? ProbeException.Kind.PRIVILEGES
+                : message != null && message.contains("BTF") ? ProbeException.Kind.UNSUPPORTED
+                : ProbeException.Kind.FAILED;
+        return new ProbeException(kind, what + " failed: " + message);
+    }
+
+    private static void requireProcess(long pid) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE || ProcessHandle.of(pid).isEmpty()) {
+            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no process with PID " + pid);
+        }
+    }
+
+    /**
+     * What to trace and how. {@link #open()} validates everything (PIDs exist, units run,
+     * privileges suffice) before loading anything, then loads, fills the filter, and attaches.
+     * Targets combine: a syscall is traced if its process matches any of them.
+     */
+    public static final class Builder {
+        private final Set<Long> pids = new LinkedHashSet<>();
+        private final Set<String> commands = new LinkedHashSet<>();
+        private final List<Path> cgroupDirs = new ArrayList<>();
+        private final List<String> systemUnits = new ArrayList<>();
+        private final List<String> userUnits = new ArrayList<>();
+        private final Set<Integer> syscalls = new LinkedHashSet<>();
+        private List<String> launch = List.of();
+        private boolean all;
+        private boolean followChildren;
+        private boolean forceHashFallback;
+        private int ringBytes = DEFAULT_RING_BYTES;
+        private int batchRecords = DEFAULT_BATCH_RECORDS;
+        private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+
+        private Builder() {}
+
+        public Builder pid(long pid) {
+            pids.add(pid);
+            return this;
+        }
+
+        public Builder pids(Iterable<Long> more) {
+            more.forEach(pids::add);
+            return this;
+        }
+
+        /** Processes whose command name (comm, at most 15 bytes) is {@code comm}. */
+        public Builder command(String comm) {
+            if (comm == null || comm.isEmpty()) {
+                throw new IllegalArgumentException("empty command name");
+            }
+            commands.add(comm.length() > 15 ? comm.substring(0, 15) : comm);
+            return this;
+        }
+
+        /** Every process in a cgroup v2 directory (absolute, or relative to the v2 root as systemd prints it). */
+        public Builder cgroup(String path) {
+            cgroupDirs.add(Cgroups.resolve(path));
+            return this;
+        }
+
+        /** A system unit's processes; followed across restarts. */
+        public Builder systemdUnit(String unit) {
+            systemUnits.add(unit);
+            return this;
+        }
+
+        /** A user unit's processes (the invoking user's under sudo); followed across restarts. */
+        public Builder userUnit(String unit) {
+            userUnits.add(unit);
+            return this;
+        }
+
+        /** Starts {@code argv} and traces it, and its children, from its first syscall after exec. */
+        public Builder launch(List<String> argv) {
+            launch = List.copyOf(argv);
+            return this;
+        }
+
+        /** Every process on the host except this JVM. */
+        public Builder all() {
+            all = true;
+            return this;
+        }
+
+        /** Also trace the processes a traced process forks (always on for a launched command). */
+        public Builder followChildren(boolean follow) {
+            followChildren = follow;
+            return this;
+        }
+
+        /** Only these syscall numbers (0..511); none given: all syscalls. */
+        public Builder syscall(int nr) {
+            if (nr < 0 || nr >= Syscalls.MAX_FILTERABLE) {
+                throw new IllegalArgumentException("syscall number " + nr + " outside 0.." + (Syscalls.MAX_FILTERABLE - 1));
+            }
+            syscalls.add(nr);
+            return this;
+        }
+
+        /** Kernel ring buffer size: a power of two of at least 4096 bytes; each record takes 48. */
+        public Builder ringBufferBytes(int bytes) {
+            if (bytes < 4096 || Integer.bitCount(bytes) != 1) {
+                throw new IllegalArgumentException("ring buffer size must be a power of two >= 4096 bytes, got " + bytes);
+            }
+            ringBytes = bytes;
+            return this;
+        }
+
+        /** Records copied per poll by the consumer thread. */
+        public Builder batchRecords(int records) {
+            if (records <= 0) {
+                throw new IllegalArgumentException("batch size must be > 0");
+            }
+            batchRecords = records;
+            return this;
+        }
+
+        /** How often the consumer drains the ring when nothing wakes it earlier (default 10 ms). */
+        public Builder pollInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be > 0");
+            }
+            pollInterval = interval;
+            return this;
+        }
+
+        /** Keep thread state in a tid-keyed hash even where task storage exists (for testing the fallback). */
+        public Builder forceHashFallback(boolean force) {
+            forceHashFallback = force;
+            return this;
+        }
+
+        public boolean hasTarget() {
+            return all || !pids.isEmpty() || !commands.isEmpty() || !cgroupDirs.isEmpty()
+                    || !systemUnits.isEmpty() || !userUnits.isEmpty() || !launch.isEmpty();
+        }
+
+        /** Validates, loads, fills the filter, attaches; then releases a launched command. */
+        public SyscallProbe open() {
+            if (!hasTarget()) {
+                throw new IllegalStateException("no target: give a pid, command, cgroup, unit, command to launch, or all()");
+            }
+            pids.forEach(SyscallProbe::requireProcess);
+            if (!launch.isEmpty()) {
+                LaunchedCommand.validate(launch);
+            }
+            List<Path> cgroups = new ArrayList<>(cgroupDirs);
+            systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, false)));
+            userUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, true)));
+            Privileges.check();
+            try {
+                Shim.load();
+            } catch (NativeLoadException e) {
+                throw new ProbeException(ProbeException.Kind.UNSUPPORTED, e.getMessage(), e);
+            }
+            checkLayout();
+
+            long self = ProcessHandle.current().pid();
+            boolean follow = followChildren || !launch.isEmpty();
+            int flags = (follow ? Shim.OPEN_FOLLOW_CHILDREN : 0) | (all ? Shim.OPEN_TRACE_ALL : 0)
+                    | (forceHashFallback ? Shim.OPEN_FORCE_HASH : 0);
+            int handle = Shim.mlp_open(ringBytes, flags, pids.contains(self) ? 0 : (int) self);
+            if (handle < 0) {
+                throw failure("loading the probe");
+            }
+            SyscallProbe probe = new SyscallProbe(handle, this);
+            try {
+                pids.forEach(probe::addPid);
+                commands.forEach(probe::addCommand);
+                cgroups.forEach(probe::addCgroup);
+                if (!syscalls.isEmpty()) {
+                    long[] mask = new long[Syscalls.MAX_FILTERABLE / 64];
+                    syscalls.forEach(nr -> mask[nr >>> 6] |= 1L << (nr & 63));
+                    probe.check(Shim.mlp_set_syscall_filter(handle, mask, mask.length), "setting the syscall filter");
+                }
+                if (!launch.isEmpty()) {
+                    probe.launched = LaunchedCommand.startStopped(launch);
+                    probe.check(Shim.mlp_add_tgid(handle, (int) probe.launched.pid()), "adding the launched command");
+                }
+                probe.check(Shim.mlp_attach(handle), "attaching");
+                if (probe.launched != null) {
+                    probe.launched.release();
+                }
+                return probe;
+            } catch (RuntimeException e) {
+                if (probe.launched != null) {
+                    probe.launched.kill();
+                }
+                probe.close();
+                throw e;
+            }
+        }
+
+        private static void checkLayout() {
+            int[] offsets = new int[8];
+            int n = Shim.mlp_record_layout(offsets, offsets.length);
+            int[] expected = RecordLayout.offsets();
+            boolean same = Shim.mlp_record_size() == RecordLayout.RECORD_BYTES && n == expected.length;
+            for (int i = 0; same && i < n; i++) {
+                same = offsets[i] == expected[i];
+            }
+            if (!same) {
+                throw new ProbeException(ProbeException.Kind.FAILED,
+                        "the native record layout does not match the Java decoder: rebuild with 'make'");
+            }
+        }
+    }
+}

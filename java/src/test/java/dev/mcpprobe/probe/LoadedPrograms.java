@@ -1,0 +1,48 @@
+package dev.mcpprobe.probe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The BPF programs of ours that are loaded, by id, as bpftool lists them. */
+final class LoadedPrograms {
+    // The kernel keeps 15 bytes of a program's name.
+    private static final Pattern OURS = Pattern.compile(
+            "^(\\d+): \\w+\\s+name (storage_sys_ent|storage_sys_exi|hash_sys_enter|hash_sys_exit|follow_fork|forget_exited|invalidate_on_e|invalidate_on_c)",
+            Pattern.MULTILINE);
+
+    static Set<Integer> ids() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bpftool", "prog", "list").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new AssertionError("bpftool prog list failed: " + out);
+        }
+        Set<Integer> ids = new HashSet<>();
+        Matcher m = OURS.matcher(out);
+        while (m.find()) {
+            ids.add(Integer.parseInt(m.group(1)));
+        }
+        return ids;
+    }
+
+    /** Waits until none of {@code ids} is loaded: the kernel frees programs shortly after their last link closes. */
+    static Set<Integer> awaitGone(Set<Integer> ids) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Set<Integer> left;
+        do {
+            left = new HashSet<>(ids);
+            left.retainAll(ids());
+            if (left.isEmpty()) {
+                return left;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return left;
+    }
+
+    private LoadedPrograms() {}
+}

@@ -1,0 +1,133 @@
+package dev.mcpprobe.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mcpprobe.decode.EventBatch;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** PIDs, cgroups and command names select exactly their processes, also when changed at run time. */
+@RequiresBpf
+class TargetsTest {
+    private static final String DD_LOOP = "while :; do dd if=/dev/zero of=/dev/null bs=1 count=200 2>/dev/null; sleep 0.01; done";
+
+    @Test
+    void aProcessInATracedCgroupIsTracedAndOneOutsideIsNot() throws Exception {
+        Path dir = Cgroups.v2Root().resolve("mlp-test-" + ProcessHandle.current().pid());
+        Files.createDirectory(dir);
+        Process inside = null;
+        Process outside = null;
+        try {
+            // The shell moves itself into the cgroup, then forks dd processes there.
+            inside = Workloads.start("sh", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + "; " + DD_LOOP);
+            outside = Workloads.start("sh", "-c", DD_LOOP);
+            awaitMember(dir, inside.pid());
+            try (SyscallProbe probe = SyscallProbe.builder().cgroup(dir.toString()).open()) {
+                Workloads.Tally tally = collectFor(probe, Duration.ofMillis(500));
+                assertTrue(tally.total > 0, "nothing traced in the cgroup");
+                assertTrue(tally.count("read") >= 200, "dd reads inside: " + tally.countByNr);
+                for (int tgid : tally.tgids) {
+                    assertEquals(dir, Cgroups.ofProcess(tgid).orElse(dir), "traced a process outside the cgroup: " + tgid);
+                }
+                assertFalse(tally.tgids.contains((int) outside.pid()), "the process outside was traced");
+            }
+        } finally {
+            kill(inside);
+            kill(outside);
+            deleteWhenEmpty(dir);
+        }
+    }
+
+    @Test
+    void pidsAddedAndRemovedAtRunTimeStartAndStopBeingTraced() throws Exception {
+        Process a = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
+        Process b = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
+        try (SyscallProbe probe = SyscallProbe.builder().pid(a.pid()).followChildren(true).open()) {
+            Workloads.Tally first = collectFor(probe, Duration.ofMillis(300));
+            assertTrue(first.tgids.contains((int) a.pid()), "a is traced");
+            assertFalse(first.tgids.contains((int) b.pid()), "b is not traced yet");
+
+            probe.addPid(b.pid());
+            probe.removePid(a.pid());
+            collectFor(probe, Duration.ofMillis(100)); // a's syscalls in flight when it was removed
+            Workloads.Tally second = collectFor(probe, Duration.ofMillis(300));
+            assertTrue(second.tgids.contains((int) b.pid()), "b is traced after addPid");
+            assertFalse(second.tgids.contains((int) a.pid()), "a is not traced after removePid");
+        } finally {
+            kill(a);
+            kill(b);
+        }
+    }
+
+    @Test
+    void aCommandNameSelectsItsProcessesAfterTheyExecIntoIt() throws Exception {
+        Process loop = Workloads.start("sh", "-c", DD_LOOP);
+        try (SyscallProbe probe = SyscallProbe.builder().command("dd").open()) {
+            Workloads.Tally tally = collectFor(probe, Duration.ofMillis(500));
+            assertTrue(tally.count("read") >= 200, "dd processes forked by the shell and exec'ed: " + tally.countByNr);
+            assertFalse(tally.tgids.contains((int) loop.pid()), "the shell (comm sh) is not traced");
+        } finally {
+            kill(loop);
+        }
+    }
+
+    @Test
+    void badTargetsAreRejectedBeforeAnythingIsLoaded() {
+        ProbeException noPid = assertThrows(ProbeException.class, () -> SyscallProbe.builder().pid(999_999_999).open());
+        assertEquals(ProbeException.Kind.BAD_TARGET, noPid.kind());
+        assertTrue(noPid.getMessage().contains("999999999"), noPid.getMessage());
+        ProbeException noCgroup = assertThrows(ProbeException.class, () -> SyscallProbe.builder().cgroup("/no/such/cgroup"));
+        assertEquals(ProbeException.Kind.BAD_TARGET, noCgroup.kind());
+        ProbeException noUnit = assertThrows(ProbeException.class,
+                () -> SyscallProbe.builder().systemdUnit("no-such-unit-" + System.nanoTime()).open());
+        assertEquals(ProbeException.Kind.BAD_TARGET, noUnit.kind());
+        ProbeException noCommand = assertThrows(ProbeException.class,
+                () -> SyscallProbe.builder().launch(java.util.List.of("no-such-command-xyz")).open());
+        assertTrue(noCommand.getMessage().contains("not found"), noCommand.getMessage());
+        assertThrows(IllegalStateException.class, () -> SyscallProbe.builder().open());
+    }
+
+    static Workloads.Tally collectFor(SyscallProbe probe, Duration duration) {
+        Workloads.Tally tally = new Workloads.Tally();
+        EventBatch batch = EventBatch.allocate(4096);
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            probe.poll(batch, Duration.ofMillis(10));
+            tally.add(batch);
+        }
+        return tally;
+    }
+
+    private static void awaitMember(Path cgroup, long pid) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            if (Files.readString(cgroup.resolve("cgroup.procs")).lines().anyMatch(l -> l.equals(Long.toString(pid)))) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(pid + " never joined " + cgroup);
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+        }
+    }
+
+    private static void deleteWhenEmpty(Path dir) throws Exception {
+        for (int i = 0; i < 500 && Files.exists(dir); i++) {
+            try {
+                Files.delete(dir);
+            } catch (java.io.IOException busy) {
+                Thread.sleep(10); // processes still exiting
+            }
+        }
+    }
+}
