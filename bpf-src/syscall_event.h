@@ -20,11 +20,10 @@ struct syscall_event {
 
 /* Per-CPU counters: how "nothing is lost silently" is kept. */
 enum mlp_counter {
-	MLP_EMITTED = 0,       /* records submitted to the ring buffer */
+	MLP_EMITTED = 0,       /* records submitted: the shim derives it from the ring's producer position */
 	MLP_DROPPED,           /* completed syscalls lost because the ring buffer was full */
 	MLP_ORPHAN_EXITS,      /* sys_exit of a traced thread with no sys_enter seen */
 	MLP_STATE_FAILURES,    /* thread state could not be stored: the syscall was not timed */
-	MLP_TARGETS_FULL,      /* a forked child could not be followed: target table full */
 	MLP_COUNTER_COUNT,
 };
 
@@ -32,11 +31,8 @@ struct mlp_counters {
 	__u64 value[MLP_COUNTER_COUNT];
 };
 
-/* Values in the target_tgids map: who put the tgid there. */
-#define MLP_TARGET_USER     1
-#define MLP_TARGET_FOLLOWED 2
-
 #define MLP_COMM_LEN 16
 #define MLP_SYSCALL_MASK_WORDS 8 /* 512 syscall numbers */
+#define MLP_TGID_WORDS 65536     /* one bit per tgid up to PID_MAX_LIMIT (4194304) */
 
 #endif

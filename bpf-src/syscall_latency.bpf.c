@@ -3,14 +3,16 @@
  * Times every syscall of the watched processes and emits one fixed-size
  * record per completed syscall into a ring buffer.
  *
- * Hot path (a traced thread): sys_enter stores the start time in the thread's
- * task storage; sys_exit reserves a record, fills it and submits it without
- * waking the consumer unless enough data is pending. A thread's "is it
- * traced?" answer is cached in its task storage and recomputed only when
- * filter_gen changes, so bystanders pay one storage lookup per syscall.
+ * Who is watched is one bit per tgid in traced_tgids (.bss, mmapped by user
+ * space), so a syscall of any other process costs one load on entry and one
+ * on exit. The bits are kept by user space (PIDs, and the current members of
+ * target cgroups and command names) and by the lifecycle hooks below (forks,
+ * execs, cgroup moves and exits), so the hot path never evaluates a filter.
  *
- * Where the kernel has no task storage (before 5.11) the raw_tp pair with a
- * hash keyed by tid is loaded instead; the shim picks one pair at load time.
+ * A traced thread's entry time lives in its task storage; where the kernel
+ * has no task storage the raw_tp pair with a hash keyed by tid is loaded
+ * instead. Records are submitted without waking the consumer unless a quarter
+ * of the ring is pending: it drains on its own timer.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,25 +22,26 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+#define MAX_CGROUP_DEPTH 8 /* ancestors checked when matching a cgroup target */
+
 /* Set before load. */
 const volatile __u32 exclude_tgid = 0; /* the consumer itself: never traced */
 
 /* Changed at run time by the shim through the mmapped .bss/.data. */
-__u32 filter_gen = 1;       /* bumped on every filter change; cached answers older than it are recomputed */
+__u64 traced_tgids[MLP_TGID_WORDS] = {};
 __u32 trace_all = 0;
 __u32 follow_children = 0;
 __u32 use_cgroups = 0;      /* target_cgroups is not empty */
 __u32 use_comms = 0;        /* target_comms is not empty */
 __u32 syscall_filter_on = 0;
+__u32 untrace_gen = 0;      /* bumped when targets are removed: syscalls begun before are not reported */
 __u64 syscall_mask[MLP_SYSCALL_MASK_WORDS] = {};
 __u64 wakeup_bytes = 1 << 20; /* wake the consumer once this much is pending */
 
 struct thread_state {
 	__u64 start_ns; /* 0: not inside a timed syscall */
 	__u32 nr;
-	__u32 gen;      /* filter_gen at which 'traced' was computed */
-	__u32 traced;
-	__u32 pad;
+	__u32 untrace_gen; /* at entry: a syscall that outlived its target's removal is not reported */
 };
 
 struct {
@@ -60,13 +63,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct thread_state);
 } tid_states SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);  /* tgid */
-	__type(value, __u8); /* MLP_TARGET_USER or MLP_TARGET_FOLLOWED */
-} target_tgids SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -98,31 +94,45 @@ static __always_inline void count(enum mlp_counter which)
 		c->value[which]++;
 }
 
-/* Does the current task match the filter? Only run when a cached answer is stale. */
-static __always_inline __u32 current_matches(void)
+static __always_inline int is_traced(__u32 tgid)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	if (tgid == exclude_tgid)
-		return 0;
 	if (trace_all)
-		return 1;
-	if (bpf_map_lookup_elem(&target_tgids, &tgid))
-		return 1;
-	if (use_cgroups) {
-		__u64 cgid = bpf_get_current_cgroup_id();
+		return tgid != exclude_tgid;
+	return (traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)] >> (tgid & 63)) & 1;
+}
 
-		if (bpf_map_lookup_elem(&target_cgroups, &cgid))
-			return 1;
-	}
-	if (use_comms) {
-		char comm[MLP_COMM_LEN] = {};
+static __always_inline void set_traced(__u32 tgid)
+{
+	if (tgid != exclude_tgid && tgid < MLP_TGID_WORDS * 64)
+		__sync_fetch_and_or(&traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)], 1ULL << (tgid & 63));
+}
 
-		bpf_get_current_comm(comm, sizeof(comm));
-		if (bpf_map_lookup_elem(&target_comms, comm))
+static __always_inline void clear_traced(__u32 tgid)
+{
+	if (tgid < MLP_TGID_WORDS * 64)
+		__sync_fetch_and_and(&traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)], ~(1ULL << (tgid & 63)));
+}
+
+/* Is the cgroup, or one of its ancestors, a target? */
+static __always_inline int cgroup_matches(struct cgroup *cgrp)
+{
+	for (int depth = 0; depth < MAX_CGROUP_DEPTH && cgrp; depth++) {
+		__u64 id = BPF_CORE_READ(cgrp, kn, id);
+
+		if (bpf_map_lookup_elem(&target_cgroups, &id))
 			return 1;
+		/* cgroup.self is the first member: its parent css is the parent cgroup. */
+		cgrp = (struct cgroup *)BPF_CORE_READ(cgrp, self.parent);
 	}
 	return 0;
+}
+
+static __always_inline int comm_matches(struct task_struct *task)
+{
+	char comm[MLP_COMM_LEN] = {};
+
+	BPF_CORE_READ_STR_INTO(&comm, task, comm);
+	return bpf_map_lookup_elem(&target_comms, comm) != NULL;
 }
 
 static __always_inline int syscall_wanted(long nr)
@@ -134,29 +144,13 @@ static __always_inline int syscall_wanted(long nr)
 	return (syscall_mask[(nr >> 6) & (MLP_SYSCALL_MASK_WORDS - 1)] >> (nr & 63)) & 1;
 }
 
-static __always_inline void on_enter(struct thread_state *st, long nr)
-{
-	__u32 gen = filter_gen;
-
-	if (st->gen != gen) {
-		st->traced = current_matches();
-		st->gen = gen;
-	}
-	if (!st->traced || !syscall_wanted(nr))
-		return;
-	st->nr = nr;
-	st->start_ns = bpf_ktime_get_ns();
-}
-
-static __always_inline void on_exit(struct thread_state *st, long ret)
+static __always_inline void emit(struct thread_state *st, __u64 pid_tgid, long ret)
 {
 	__u64 start = st->start_ns, now;
 	struct syscall_event *e;
-	__u64 pid_tgid;
 
-	if (!st->traced)
-		return;
-	if (!start) {
+	if (!start || st->untrace_gen != untrace_gen) {
+		st->start_ns = 0;
 		count(MLP_ORPHAN_EXITS);
 		return;
 	}
@@ -168,7 +162,6 @@ static __always_inline void on_exit(struct thread_state *st, long ret)
 		count(MLP_DROPPED);
 		return;
 	}
-	pid_tgid = bpf_get_current_pid_tgid();
 	e->end_ns = now;
 	e->latency_ns = now - start;
 	e->ret = ret;
@@ -176,127 +169,124 @@ static __always_inline void on_exit(struct thread_state *st, long ret)
 	e->tid = (__u32)pid_tgid;
 	e->nr = st->nr;
 	e->cpu = bpf_get_smp_processor_id();
-	/* Batch wakeups: the consumer also drains on its own timer. */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	else
 		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	count(MLP_EMITTED);
 }
 
 /* ---- the task-storage pair (kernel >= 5.11) ---- */
 
 SEC("tp_btf/sys_enter")
-int BPF_PROG(storage_sys_enter, struct pt_regs *regs, long id)
+int BPF_PROG(mlp_enter, struct pt_regs *regs, long id)
 {
 	struct thread_state *st;
 
+	if (!is_traced(bpf_get_current_pid_tgid() >> 32) || !syscall_wanted(id))
+		return 0;
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
 		count(MLP_STATE_FAILURES);
 		return 0;
 	}
-	on_enter(st, id);
+	st->nr = id;
+	st->untrace_gen = untrace_gen;
+	st->start_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
-int BPF_PROG(storage_sys_exit, struct pt_regs *regs, long ret)
+int BPF_PROG(mlp_exit, struct pt_regs *regs, long ret)
 {
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct thread_state *st;
 
-	/* A thread first seen at its exit (a fresh fork child) has no state: nothing to time. */
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	/* No state: the thread's first syscall exit is its return from fork, or tracing began mid-syscall. */
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0, 0);
 	if (st)
-		on_exit(st, ret);
+		emit(st, pid_tgid, ret);
 	return 0;
 }
 
 /* ---- the fallback pair: a hash keyed by tid, entries removed at thread exit ---- */
 
 SEC("raw_tp/sys_enter")
-int hash_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+int mlp_hash_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread_state *st = bpf_map_lookup_elem(&tid_states, &tid);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct thread_state fresh = {};
+	long id = (long)ctx->args[1];
+	__u32 tid = (__u32)pid_tgid;
 
-	if (!st) {
-		struct thread_state fresh = {};
-
-		/* Bystanders get no entry: the hash would fill with every thread on the host. */
-		if (!current_matches())
-			return 0;
-		fresh.gen = filter_gen;
-		fresh.traced = 1;
-		bpf_map_update_elem(&tid_states, &tid, &fresh, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&tid_states, &tid);
-		if (!st) {
-			count(MLP_STATE_FAILURES);
-			return 0;
-		}
-	}
-	on_enter(st, (long)ctx->args[1]);
+	if (!is_traced(pid_tgid >> 32) || !syscall_wanted(id))
+		return 0;
+	fresh.nr = id;
+	fresh.untrace_gen = untrace_gen;
+	fresh.start_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&tid_states, &tid, &fresh, BPF_ANY))
+		count(MLP_STATE_FAILURES);
 	return 0;
 }
 
 SEC("raw_tp/sys_exit")
-int hash_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+int mlp_hash_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct thread_state *st = bpf_map_lookup_elem(&tid_states, &tid);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct thread_state *st;
 
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	st = bpf_map_lookup_elem(&tid_states, &tid);
 	if (st)
-		on_exit(st, (long)ctx->args[1]);
+		emit(st, pid_tgid, (long)ctx->args[1]);
 	return 0;
 }
 
-/* ---- process lifecycle: both modes ---- */
+/* ---- process lifecycle: keeps traced_tgids right (both modes) ---- */
 
 SEC("tp_btf/sched_process_fork")
-int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
+int BPF_PROG(mlp_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 child_tgid = BPF_CORE_READ(child, tgid);
-	__u8 followed = MLP_TARGET_FOLLOWED;
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
 
-	if (!follow_children || child_tgid == BPF_CORE_READ(parent, tgid))
+	if (child_tgid == parent_tgid)
 		return 0; /* a new thread, not a new process */
-	if (!current_matches())
-		return 0;
-	if (bpf_map_update_elem(&target_tgids, &child_tgid, &followed, BPF_NOEXIST) &&
-	    !bpf_map_lookup_elem(&target_tgids, &child_tgid))
-		count(MLP_TARGETS_FULL);
+	if ((follow_children && is_traced(parent_tgid)) ||
+	    (use_cgroups && cgroup_matches(BPF_CORE_READ(child, cgroups, dfl_cgrp))) || /* CLONE_INTO_CGROUP */
+	    (use_comms && comm_matches(child)))
+		set_traced(child_tgid);
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(forget_exited, struct task_struct *task)
-{
-	__u32 tid = BPF_CORE_READ(task, pid);
-	__u32 tgid;
-
-	bpf_map_delete_elem(&tid_states, &tid);
-	/* The last thread of the group: the tgid may be reused by an unrelated process. */
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
-		return 0;
-	tgid = BPF_CORE_READ(task, tgid);
-	bpf_map_delete_elem(&target_tgids, &tgid);
-	return 0;
-}
-
-/* exec changes the comm, cgroup migration the cgroup: cached answers may be wrong now. */
 SEC("tp_btf/sched_process_exec")
-int BPF_PROG(invalidate_on_exec)
+int BPF_PROG(mlp_exec, struct task_struct *task)
 {
-	if (use_comms)
-		__sync_fetch_and_add(&filter_gen, 1);
+	if (use_comms && comm_matches(task))
+		set_traced(BPF_CORE_READ(task, tgid));
 	return 0;
 }
 
 SEC("tp_btf/cgroup_attach_task")
-int BPF_PROG(invalidate_on_cgroup_move)
+int BPF_PROG(mlp_cgroup_move, struct cgroup *dst, const char *path, struct task_struct *task)
 {
-	if (use_cgroups)
-		__sync_fetch_and_add(&filter_gen, 1);
+	if (use_cgroups && cgroup_matches(dst))
+		set_traced(BPF_CORE_READ(task, tgid));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(mlp_proc_exit, struct task_struct *task)
+{
+	__u32 tid = BPF_CORE_READ(task, pid);
+
+	bpf_map_delete_elem(&tid_states, &tid);
+	/* The last thread of the group: the tgid may be reused by an unrelated process. */
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		clear_traced(BPF_CORE_READ(task, tgid));
 	return 0;
 }

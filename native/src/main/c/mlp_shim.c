@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -37,6 +38,8 @@ struct probe {
 	int epoll_fd;  /* waits on the ring and on wake_fd */
 	int wake_fd;   /* written by mlp_close to end a waiting mlp_poll */
 	int mode;
+	const volatile uint64_t *producer_pos; /* the ring's producer page, read-only */
+	long page_size;
 	pthread_mutex_t drain_lock; /* one drainer at a time; the batch fields below belong to it */
 	char *batch;
 	int32_t capacity;
@@ -164,6 +167,8 @@ static void probe_free(struct probe *p)
 	if (!p)
 		return;
 	ring_buffer__free(p->ring);
+	if (p->producer_pos)
+		munmap((void *)p->producer_pos, p->page_size);
 	syscall_latency__destroy(p->skel); /* detaches every link */
 	if (p->epoll_fd >= 0)
 		close(p->epoll_fd);
@@ -171,6 +176,12 @@ static void probe_free(struct probe *p)
 		close(p->wake_fd);
 	pthread_mutex_destroy(&p->drain_lock);
 	free(p);
+}
+
+/* A record's footprint in the ring: the 8-byte header plus the record, 8-byte aligned. */
+static uint64_t roundup_record_bytes(void)
+{
+	return (BPF_RINGBUF_HDR_SZ + sizeof(struct syscall_event) + 7) & ~7ULL;
 }
 
 static int copy_record(void *ctx, void *data, size_t size)
@@ -202,10 +213,10 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 
 	use_storage = !(flags & MLP_OPEN_FORCE_HASH) && task_storage_supported();
 	p->mode = use_storage ? MLP_MODE_TASK_STORAGE : MLP_MODE_TID_HASH;
-	bpf_program__set_autoload(skel->progs.storage_sys_enter, use_storage);
-	bpf_program__set_autoload(skel->progs.storage_sys_exit, use_storage);
-	bpf_program__set_autoload(skel->progs.hash_sys_enter, !use_storage);
-	bpf_program__set_autoload(skel->progs.hash_sys_exit, !use_storage);
+	bpf_program__set_autoload(skel->progs.mlp_enter, use_storage);
+	bpf_program__set_autoload(skel->progs.mlp_exit, use_storage);
+	bpf_program__set_autoload(skel->progs.mlp_hash_enter, !use_storage);
+	bpf_program__set_autoload(skel->progs.mlp_hash_exit, !use_storage);
 	if (use_storage)
 		bpf_map__set_max_entries(skel->maps.tid_states, 1); /* referenced by the exit hook, unused */
 	else
@@ -227,6 +238,13 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	p->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), copy_record, p, NULL);
 	if (!p->ring)
 		return error_with_privileges(-errno, "mapping the ring buffer");
+	/* Records are fixed-size, so the producer position counts every record ever submitted. */
+	p->page_size = sysconf(_SC_PAGESIZE);
+	p->producer_pos = mmap(NULL, p->page_size, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.events), p->page_size);
+	if (p->producer_pos == MAP_FAILED) {
+		p->producer_pos = NULL;
+		return fail(-errno, "mapping the ring buffer's producer page: %s", strerror(errno));
+	}
 	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (p->wake_fd < 0 || p->epoll_fd < 0)
@@ -358,47 +376,70 @@ int mlp_program_count(int handle)
 
 /* ---- targets ---- */
 
-static void filter_changed(struct probe *p)
+/* Syscalls in flight when a target is removed are not reported: their process may no longer be wanted. */
+static void targets_removed(struct probe *p)
 {
-	__atomic_fetch_add(&p->skel->data->filter_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&p->skel->bss->untrace_gen, 1, __ATOMIC_SEQ_CST);
 }
 
-static int update_target(int handle, int which, const void *key, int add)
+static int tgid_target(int handle, uint32_t tgid, int add)
 {
-	static const char *const names[] = { "process", "cgroup", "command name" };
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	__u64 *word, bit = 1ULL << (tgid & 63);
+
+	if (!p)
+		return -EBADF;
+	if (tgid == 0 || tgid >= MLP_TGID_WORDS * 64ULL) {
+		release(slot);
+		return fail(EINVAL, "PID %u is outside 1..%llu", tgid, MLP_TGID_WORDS * 64ULL - 1);
+	}
+	word = &p->skel->bss->traced_tgids[tgid >> 6];
+	if (add) {
+		__atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST);
+	} else {
+		__atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST);
+		targets_removed(p);
+	}
+	release(slot);
+	return 0;
+}
+
+int mlp_add_tgid(int handle, uint32_t tgid) { return tgid_target(handle, tgid, 1); }
+int mlp_remove_tgid(int handle, uint32_t tgid) { return tgid_target(handle, tgid, 0); }
+
+/* cgroup ids and command names are matched by the lifecycle hooks as processes fork, exec and move. */
+static int map_target(int handle, int is_comm, const void *key, int add)
+{
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
 	struct bpf_map *map;
-	__u8 value = MLP_TARGET_USER;
+	__u8 value = 1;
 	int err;
 
 	if (!p)
 		return -EBADF;
-	map = which == 0 ? p->skel->maps.target_tgids
-	    : which == 1 ? p->skel->maps.target_cgroups : p->skel->maps.target_comms;
+	map = is_comm ? p->skel->maps.target_comms : p->skel->maps.target_cgroups;
 	err = add ? bpf_map__update_elem(map, key, bpf_map__key_size(map), &value, sizeof(value), BPF_ANY)
 		  : bpf_map__delete_elem(map, key, bpf_map__key_size(map), 0);
 	if (err == -ENOENT && !add)
 		err = 0; /* removing what is not there */
-	if (err) {
-		err = err == -E2BIG || err == -ENOMEM
-			? fail(err, "too many %s targets (at most %u)", names[which], bpf_map__max_entries(map))
-			: fail(err, "updating the %s targets: %s", names[which], strerror(-err));
-	} else {
-		if (which == 1)
-			p->skel->bss->use_cgroups = 1;
-		if (which == 2)
-			p->skel->bss->use_comms = 1;
-		filter_changed(p);
-	}
+	if (err == -E2BIG || err == -ENOMEM)
+		err = fail(err, "too many %s targets (at most %u)", is_comm ? "command name" : "cgroup", bpf_map__max_entries(map));
+	else if (err)
+		err = fail(err, "updating the %s targets: %s", is_comm ? "command name" : "cgroup", strerror(-err));
+	else if (add && is_comm)
+		p->skel->bss->use_comms = 1;
+	else if (add)
+		p->skel->bss->use_cgroups = 1;
+	else
+		targets_removed(p);
 	release(slot);
 	return err;
 }
 
-int mlp_add_tgid(int handle, uint32_t tgid) { return update_target(handle, 0, &tgid, 1); }
-int mlp_remove_tgid(int handle, uint32_t tgid) { return update_target(handle, 0, &tgid, 0); }
-int mlp_add_cgroup(int handle, uint64_t cgroup_id) { return update_target(handle, 1, &cgroup_id, 1); }
-int mlp_remove_cgroup(int handle, uint64_t cgroup_id) { return update_target(handle, 1, &cgroup_id, 0); }
+int mlp_add_cgroup(int handle, uint64_t cgroup_id) { return map_target(handle, 0, &cgroup_id, 1); }
+int mlp_remove_cgroup(int handle, uint64_t cgroup_id) { return map_target(handle, 0, &cgroup_id, 0); }
 
 static int comm_target(int handle, const char *comm, int add)
 {
@@ -408,7 +449,7 @@ static int comm_target(int handle, const char *comm, int add)
 		return fail(EINVAL, "empty command name");
 	/* The kernel keeps only the first 15 bytes of a command name. */
 	strncpy(key, comm, MLP_COMM_LEN - 1);
-	return update_target(handle, 2, key, add);
+	return map_target(handle, 1, key, add);
 }
 
 int mlp_add_comm(int handle, const char *comm) { return comm_target(handle, comm, 1); }
@@ -425,7 +466,8 @@ static int set_flag(int handle, int which, int on)
 		p->skel->bss->trace_all = !!on;
 	else
 		p->skel->bss->follow_children = !!on;
-	filter_changed(p);
+	if (which == 0 && !on)
+		targets_removed(p);
 	release(slot);
 	return 0;
 }
@@ -521,6 +563,9 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 			for (int c = 0; c < cpus; c++)
 				out[n] += per_cpu[c].value[n];
 		}
+		if (capacity > MLP_EMITTED)
+			out[MLP_EMITTED] = __atomic_load_n(p->producer_pos, __ATOMIC_ACQUIRE) /
+					   roundup_record_bytes();
 	}
 	free(per_cpu);
 	release(slot);

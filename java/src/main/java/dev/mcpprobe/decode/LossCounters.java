@@ -8,10 +8,9 @@ package dev.mcpprobe.decode;
  * @param dropped       completed syscalls lost because the ring buffer was full
  * @param orphanExits   syscall exits of traced threads whose entry was not seen
  * @param stateFailures syscalls not timed because the thread's state could not be stored
- * @param targetsFull   forked children not followed because the target table was full
  */
-public record LossCounters(long emitted, long dropped, long orphanExits, long stateFailures, long targetsFull) {
-    public static final LossCounters ZERO = new LossCounters(0, 0, 0, 0, 0);
+public record LossCounters(long emitted, long dropped, long orphanExits, long stateFailures) {
+    public static final LossCounters ZERO = new LossCounters(0, 0, 0, 0);
 
     /** Syscalls of traced processes that are missing from the delivered records. */
     public long lost() {
@@ -20,13 +19,11 @@ public record LossCounters(long emitted, long dropped, long orphanExits, long st
 
     public LossCounters minus(LossCounters earlier) {
         return new LossCounters(emitted - earlier.emitted, dropped - earlier.dropped,
-                orphanExits - earlier.orphanExits, stateFailures - earlier.stateFailures,
-                targetsFull - earlier.targetsFull);
+                orphanExits - earlier.orphanExits, stateFailures - earlier.stateFailures);
     }
 
     public LossCounters plus(LossCounters other) {
         return new LossCounters(emitted + other.emitted, dropped + other.dropped,
-                orphanExits + other.orphanExits, stateFailures + other.stateFailures,
-                targetsFull + other.targetsFull);
+                orphanExits + other.orphanExits, stateFailures + other.stateFailures);
     }
 }

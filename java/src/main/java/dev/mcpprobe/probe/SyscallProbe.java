@@ -48,6 +48,9 @@ public final class SyscallProbe implements AutoCloseable {
     private volatile LaunchedCommand launched;
     private final Map<Path, Long> watchedCgroups = new ConcurrentHashMap<>(); // dir -> id now in the filter (-1: none)
     private final Object lifecycle = new Object();
+    private final Set<Long> explicitPids = ConcurrentHashMap.newKeySet();
+    private final long selfPid = ProcessHandle.current().pid();
+    private volatile boolean attached;
     private volatile boolean closed;
     private volatile long delivered;
     private volatile Throwable consumerFailure;
@@ -138,27 +141,36 @@ public final class SyscallProbe implements AutoCloseable {
         if (Shim.mlp_read_counters(handle, c, c.length) < 0) {
             throw failure("reading the loss counters");
         }
-        return new LossCounters(c[0], c[1], c[2], c[3], c[4]);
+        return new LossCounters(c[0], c[1], c[2], c[3]);
     }
 
+    /** Traces process {@code pid} (all its threads); with follow-children, also what it forks from now on. */
     public void addPid(long pid) {
         requireProcess(pid);
-        check(Shim.mlp_add_tgid(handle, (int) pid), "adding PID " + pid);
+        explicitPids.add(pid);
+        traceProcess(pid);
     }
 
     public void removePid(long pid) {
+        explicitPids.remove(pid);
         check(Shim.mlp_remove_tgid(handle, (int) pid), "removing PID " + pid);
     }
 
+    /** Traces the processes named {@code comm} now, and those that exec into that name from now on. */
     public void addCommand(String comm) {
         check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
+        ProcessScan.withCommand(comm).forEach(this::traceProcess);
     }
 
     public void removeCommand(String comm) {
         check(Shim.mlp_remove_comm(handle, comm), "removing command " + comm);
+        ProcessScan.withCommand(comm).forEach(this::untraceDerived);
     }
 
-    /** Traces the cgroup v2 directory {@code dir}; if it is recreated (a restarted unit), the new one is followed. */
+    /**
+     * Traces every process in the cgroup v2 directory {@code dir} and below it, including those that
+     * enter it later; if the directory is recreated (a restarted unit), the new one is followed.
+     */
     public void addCgroup(Path dir) {
         watchedCgroups.putIfAbsent(dir, -1L);
         refreshCgroup(dir);
@@ -168,6 +180,20 @@ public final class SyscallProbe implements AutoCloseable {
         Long id = watchedCgroups.remove(dir);
         if (id != null && id >= 0) {
             check(Shim.mlp_remove_cgroup(handle, id), "removing cgroup " + dir);
+        }
+        ProcessScan.inCgroup(dir).forEach(this::untraceDerived);
+    }
+
+    private void traceProcess(long pid) {
+        if (pid != selfPid || explicitPids.contains(pid)) {
+            check(Shim.mlp_add_tgid(handle, (int) pid), "adding PID " + pid);
+        }
+    }
+
+    /** A process traced because of a cgroup or name stays traced if it was also given by PID. */
+    private void untraceDerived(long pid) {
+        if (!explicitPids.contains(pid)) {
+            check(Shim.mlp_remove_tgid(handle, (int) pid), "removing PID " + pid);
         }
     }
 
@@ -238,6 +264,10 @@ public final class SyscallProbe implements AutoCloseable {
             check(Shim.mlp_remove_cgroup(handle, oldId), "removing cgroup " + dir);
         }
         watchedCgroups.put(dir, newId);
+        if (attached && newId >= 0) {
+            // The kernel sees processes that enter the cgroup from now on; these are already in it.
+            ProcessScan.inCgroup(dir).forEach(this::traceProcess);
+        }
     }
 
     private void ensureOpen() {
@@ -422,7 +452,9 @@ public final class SyscallProbe implements AutoCloseable {
             SyscallProbe probe = new SyscallProbe(handle, this);
             try {
                 pids.forEach(probe::addPid);
-                commands.forEach(probe::addCommand);
+                for (String comm : commands) {
+                    probe.check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
+                }
                 cgroups.forEach(probe::addCgroup);
                 if (!syscalls.isEmpty()) {
                     long[] mask = new long[Syscalls.MAX_FILTERABLE / 64];
@@ -434,6 +466,10 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_add_tgid(handle, (int) probe.launched.pid()), "adding the launched command");
                 }
                 probe.check(Shim.mlp_attach(handle), "attaching");
+                probe.attached = true;
+                // Attached first, scanned second: a process that starts in between is seen by the kernel hooks.
+                commands.forEach(comm -> ProcessScan.withCommand(comm).forEach(probe::traceProcess));
+                probe.watchedCgroups.keySet().forEach(dir -> ProcessScan.inCgroup(dir).forEach(probe::traceProcess));
                 if (probe.launched != null) {
                     probe.launched.release();
                 }

@@ -42,9 +42,11 @@ class LaunchedWorkloadTest {
 
     @Test
     void sleepsAreTimedWithinAMillisecondOfTheRequest() throws Exception {
-        // 20 sleeps of 20 ms, each in a child process of the launched shell.
+        // 20 sleeps of 20 ms, each in a child process of the launched shell. SCHED_FIFO, so that a busy
+        // machine does not delay the wakeups: the probe must measure the sleep, not the run queue.
         try (SyscallProbe probe = SyscallProbe.builder()
-                .launch(List.of("sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.02; done"))
+                .launch(List.of("chrt", "-f", "10", "sh", "-c",
+                        "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.02; done"))
                 .open()) {
             LaunchedCommand shell = probe.launched().orElseThrow();
             Workloads.Tally tally = Workloads.drainUntilExit(probe, shell.process(), Duration.ofSeconds(60));

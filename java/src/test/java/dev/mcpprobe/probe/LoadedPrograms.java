@@ -10,10 +10,8 @@ import java.util.regex.Pattern;
 
 /** The BPF programs of ours that are loaded, by id, as bpftool lists them. */
 final class LoadedPrograms {
-    // The kernel keeps 15 bytes of a program's name.
-    private static final Pattern OURS = Pattern.compile(
-            "^(\\d+): \\w+\\s+name (storage_sys_ent|storage_sys_exi|hash_sys_enter|hash_sys_exit|follow_fork|forget_exited|invalidate_on_e|invalidate_on_c)",
-            Pattern.MULTILINE);
+    // Every program of ours is named mlp_*.
+    private static final Pattern OURS = Pattern.compile("^(\\d+): \\w+\\s+name mlp_", Pattern.MULTILINE);
 
     static Set<Integer> ids() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bpftool", "prog", "list").redirectErrorStream(true).start();

@@ -44,6 +44,25 @@ class TargetsTest {
     }
 
     @Test
+    void aProcessThatJoinsASubCgroupAfterAttachIsTraced() throws Exception {
+        Path dir = Cgroups.v2Root().resolve("mlp-test-join-" + ProcessHandle.current().pid());
+        Path sub = dir.resolve("worker");
+        Files.createDirectory(dir);
+        Files.createDirectory(sub);
+        Process joiner = null;
+        try (SyscallProbe probe = SyscallProbe.builder().cgroup(dir.toString()).open()) {
+            joiner = Workloads.start("sh", "-c", "sleep 0.05; echo $$ > " + sub.resolve("cgroup.procs") + "; " + DD_LOOP);
+            Workloads.Tally tally = collectFor(probe, Duration.ofMillis(600));
+            assertTrue(tally.tgids.contains((int) joiner.pid()), "the shell that moved in is traced: " + tally.tgids);
+            assertTrue(tally.count("read") >= 200, "its dd children are traced: " + tally.countByNr);
+        } finally {
+            kill(joiner);
+            deleteWhenEmpty(sub);
+            deleteWhenEmpty(dir);
+        }
+    }
+
+    @Test
     void pidsAddedAndRemovedAtRunTimeStartAndStopBeingTraced() throws Exception {
         Process a = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
         Process b = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");

@@ -1,0 +1,57 @@
+package dev.mcpprobe.probe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The processes that match a target now; the kernel hooks take care of those that match later. */
+final class ProcessScan {
+    private static final Path PROC = Path.of("/proc");
+
+    private ProcessScan() {}
+
+    /** Processes whose comm is {@code comm} (compared as the kernel keeps it: 15 bytes). */
+    static List<Long> withCommand(String comm) {
+        String wanted = comm.length() > 15 ? comm.substring(0, 15) : comm;
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(PROC)) {
+            entries.filter(p -> isPid(p.getFileName().toString())).forEach(p -> {
+                try {
+                    if (Files.readString(p.resolve("comm"), StandardCharsets.UTF_8).strip().equals(wanted)) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // Exited while we looked.
+                }
+            });
+        } catch (IOException e) {
+            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "cannot list /proc: " + e.getMessage(), e);
+        }
+        return pids;
+    }
+
+    /** Processes in the cgroup directory {@code dir} and its descendants. */
+    static List<Long> inCgroup(Path dir) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.find(dir, Integer.MAX_VALUE, (p, a) -> p.getFileName().toString().equals("cgroup.procs"))) {
+            procs.forEach(f -> {
+                try {
+                    Files.readAllLines(f).stream().filter(ProcessScan::isPid).map(Long::parseLong).forEach(pids::add);
+                } catch (IOException gone) {
+                    // The cgroup was removed while we looked.
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The cgroup is gone (a unit between restarts): nothing to trace now.
+        }
+        return pids;
+    }
+
+    private static boolean isPid(String s) {
+        return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+    }
+}
