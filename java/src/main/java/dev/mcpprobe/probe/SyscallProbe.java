@@ -313,6 +313,7 @@ public final class SyscallProbe implements AutoCloseable {
         private boolean all;
         private boolean followChildren;
         private boolean forceHashFallback;
+        private boolean verbose;
         private int ringBytes = DEFAULT_RING_BYTES;
         private int batchRecords = DEFAULT_BATCH_RECORDS;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -416,6 +417,12 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
+        /** libbpf's own messages go to stderr (they are otherwise kept for error messages). */
+        public Builder verbose(boolean on) {
+            verbose = on;
+            return this;
+        }
+
         public boolean hasTarget() {
             return all || !pids.isEmpty() || !commands.isEmpty() || !cgroupDirs.isEmpty()
                     || !systemUnits.isEmpty() || !userUnits.isEmpty() || !launch.isEmpty();
@@ -440,6 +447,7 @@ public final class SyscallProbe implements AutoCloseable {
                 throw new ProbeException(ProbeException.Kind.UNSUPPORTED, e.getMessage(), e);
             }
             checkLayout();
+            Shim.mlp_set_verbose(verbose ? 1 : 0);
 
             long self = ProcessHandle.current().pid();
             boolean follow = followChildren || !launch.isEmpty();

@@ -1,0 +1,127 @@
+package dev.mcpprobe.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The workload traced when the CLI is given no target: syscalls of varied latency, like a small
+ * server's. Disk appends with fsync (milliseconds), timed sleeps (1-20 ms), loopback TCP round
+ * trips (microseconds) and /proc reads (sub-microsecond). Runs until killed or for the given seconds.
+ */
+public final class DemoWorkload {
+    private DemoWorkload() {}
+
+    /** How the CLI launches it: this JVM's java, this jar, this class. */
+    static List<String> command() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classPath;
+        try {
+            classPath = Path.of(DemoWorkload.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException | SecurityException e) {
+            classPath = System.getProperty("java.class.path");
+        }
+        return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", classPath, DemoWorkload.class.getName());
+    }
+
+    public static void main(String[] args) throws Exception {
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE / 2_000_000_000L;
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        Thread echo = daemon("demo-echo", () -> echo(server));
+        Thread disk = daemon("demo-disk", DemoWorkload::appendAndSync);
+        Thread sleeper = daemon("demo-sleep", DemoWorkload::sleepVaried);
+        Thread proc = daemon("demo-proc", DemoWorkload::readProc);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            byte[] message = new byte[64];
+            while (System.nanoTime() < end) {
+                out.write(message);
+                in.readNBytes(message, 0, message.length);
+                Thread.sleep(0, 200_000);
+            }
+        }
+        for (Thread t : List.of(echo, disk, sleeper, proc)) {
+            t.interrupt();
+        }
+    }
+
+    private static Thread daemon(String name, Runnable work) {
+        Thread t = new Thread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException stopped) {
+                // The workload ends with the process.
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void echo(ServerSocket server) {
+        try (Socket peer = server.accept()) {
+            InputStream in = peer.getInputStream();
+            OutputStream out = peer.getOutputStream();
+            byte[] buffer = new byte[64];
+            while (in.readNBytes(buffer, 0, buffer.length) == buffer.length) {
+                out.write(buffer);
+            }
+        } catch (IOException e) {
+            // The client went away.
+        }
+    }
+
+    private static void appendAndSync() {
+        try {
+            Path file = Files.createTempFile("mlp-demo", ".log");
+            file.toFile().deleteOnExit();
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                ByteBuffer line = ByteBuffer.allocate(4096);
+                while (!Thread.currentThread().isInterrupted()) {
+                    line.clear();
+                    channel.write(line);
+                    channel.force(false);
+                    Thread.sleep(20);
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | InterruptedException e) {
+            // Stopped.
+        }
+    }
+
+    private static void sleepVaried() {
+        try {
+            while (true) {
+                Thread.sleep(ThreadLocalRandom.current().nextInt(1, 21));
+            }
+        } catch (InterruptedException e) {
+            // Stopped.
+        }
+    }
+
+    private static void readProc() {
+        try {
+            while (true) {
+                Files.readAllBytes(Path.of("/proc/self/stat"));
+                Thread.sleep(1);
+            }
+        } catch (IOException | InterruptedException e) {
+            // Stopped.
+        }
+    }
+}

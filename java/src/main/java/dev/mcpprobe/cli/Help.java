@@ -1,0 +1,63 @@
+package dev.mcpprobe.cli;
+
+/** The --help text: every option, with examples. */
+final class Help {
+    static final String TEXT = """
+            Usage: sudo java -jar probe-demo.jar [OPTIONS] [-- COMMAND [ARGS...]]
+
+            Times every syscall of the processes you choose with eBPF and prints, every interval
+            and at the end, a bpftrace-style latency histogram (microseconds), P50/P90/P99/P99.9/max,
+            the slowest and busiest syscalls, events lost, and an architecture verdict from the P99.
+
+            Targets (combine freely; a syscall is traced if its process matches any of them):
+              -p, --pid PID[,PID...]   processes by id (all their threads)
+              -c, --comm NAME          processes whose command name is NAME (15 chars, as in ps -o comm);
+                                       repeatable
+                  --unit UNIT          the processes of a running systemd system unit, e.g. nginx.service;
+                                       followed across restarts; repeatable
+                  --user-unit UNIT     the same for a user unit (of the user who ran sudo), e.g.
+                                       omnimind-mcp@thinking
+                  --cgroup PATH        every process in a cgroup v2 directory and below it
+                                       (/sys/fs/cgroup/x.slice, or relative: /system.slice/x.service)
+              -a, --all                every process on the host except the probe itself
+              -- COMMAND [ARGS...]     launch COMMAND, trace it and its children from its first syscall,
+                                       stop when it exits; its exit status becomes the probe's
+              -f, --follow-children    also trace processes that traced processes fork from now on
+            With no target, a built-in demo workload is launched and traced for 5 seconds.
+
+            Reports:
+              -i, --interval DURATION  report the last interval every DURATION (default 10s)
+              -d, --duration DURATION  stop after DURATION (default: at Ctrl-C, or when COMMAND exits)
+              -t, --threshold DURATION count calls slower than this as high latency (default 50ms)
+              -s, --syscalls LIST      only these syscalls: names or numbers, e.g. read,write,openat
+                  --format text|json   text (default), or one JSON object per report per line;
+                                       the last one has "final": true
+              -o, --out DIR            also write the final report to DIR/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt
+                                       and a .json twin (DIR is created)
+                  --per-process        add a report per traced process to the final report
+            Other:
+                  --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)
+              -v, --verbose            show libbpf's messages and error details
+              -h, --help               this text
+              -V, --version            the version
+
+            DURATION is a number with a unit: 500ms, 10s, 2m, 1h (a bare number is seconds).
+
+            Examples:
+              sudo java -jar probe-demo.jar -- dd if=/dev/zero of=/dev/null bs=1 count=20000
+              sudo java -jar probe-demo.jar --pid 1234 --follow-children --interval 5s
+              sudo java -jar probe-demo.jar --user-unit omnimind-mcp@thinking --out data/test_reports
+              sudo java -jar probe-demo.jar --unit nginx --syscalls read,write,sendfile --format json
+
+            Privileges: loading the probe needs CAP_BPF and CAP_PERFMON (or root), and a kernel
+            >= 5.12 with BTF (/sys/kernel/btf/vmlinux). Without sudo, grant them as ambient capabilities,
+            e.g. sudo setpriv --reuid=$(id -u) --regid=$(id -g) --init-groups --inh-caps=+bpf,+perfmon \\
+                 --ambient-caps=+bpf,+perfmon java -jar probe-demo.jar ...
+            Nothing stays attached after the probe exits, even if it is killed.
+
+            Exit status: 0 done; the launched command's status; 2 bad usage, target or environment;
+            1 a failure while tracing.
+            """;
+
+    private Help() {}
+}

@@ -1,0 +1,65 @@
+package dev.mcpprobe.cli;
+
+import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.probe.ProbeException;
+import java.io.PrintStream;
+
+/**
+ * {@code java -jar probe-demo.jar}: traces syscall latency of chosen processes and prints the
+ * users' latency report every interval and at the end. Exit status: 0 done; the launched
+ * command's status when there is one; 2 a usage or environment error; 1 a failure while running.
+ */
+public final class Main {
+    static final String NAME = "probe-demo";
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 1;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args, Syscalls.forCurrentArch());
+        } catch (Options.UsageException e) {
+            err.println(NAME + ": " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        }
+        if (options.help()) {
+            out.print(Help.TEXT);
+            return 0;
+        }
+        if (options.version()) {
+            out.println(NAME + " " + version());
+            return 0;
+        }
+        try {
+            return new Session(options, out, err).run();
+        } catch (ProbeException e) {
+            err.println(NAME + ": " + e.getMessage());
+            if (options.verbose()) {
+                e.printStackTrace(err);
+            }
+            return e.kind() == ProbeException.Kind.FAILED || e.kind() == ProbeException.Kind.CLOSED ? EXIT_FAILURE : EXIT_USAGE;
+        } catch (Options.UsageException e) {
+            err.println(NAME + ": " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (Exception | Error e) {
+            err.println(NAME + ": failed: " + e + (options.verbose() ? "" : " (run with --verbose for details)"));
+            if (options.verbose()) {
+                e.printStackTrace(err);
+            }
+            return EXIT_FAILURE;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+}

@@ -1,0 +1,63 @@
+package dev.mcpprobe.cli;
+
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.ProcessLatency;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Names of traced processes from /proc, remembered so that processes that exited keep theirs. */
+final class ProcessNames {
+    private static final int MAX_CMDLINE = 80;
+    private final Map<Integer, String> comms = new ConcurrentHashMap<>();
+    private final Map<Integer, String> cmdlines = new ConcurrentHashMap<>();
+
+    /** Looks up the processes of these snapshots while they may still be running. */
+    void remember(List<LatencySnapshot> snapshots) {
+        for (LatencySnapshot s : snapshots) {
+            for (ProcessLatency p : s.processes()) {
+                name(p.tgid());
+            }
+        }
+    }
+
+    /** The process's comm, or null when it exited before it was looked up. */
+    String name(int tgid) {
+        String known = comms.get(tgid);
+        if (known != null || tgid <= 0) {
+            return known;
+        }
+        try {
+            String comm = Files.readString(Path.of("/proc", Integer.toString(tgid), "comm"), StandardCharsets.UTF_8).strip();
+            comms.put(tgid, comm);
+            cmdlines.put(tgid, cmdline(tgid));
+            return comm;
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    /** "PID 1234 (java -jar mcp-servers.jar thinking)", for a per-process report's title. */
+    String label(int tgid) {
+        name(tgid);
+        String cmd = cmdlines.getOrDefault(tgid, "");
+        if (cmd.isEmpty()) {
+            cmd = comms.getOrDefault(tgid, "exited");
+        }
+        return "PID " + tgid + " (" + cmd + ")";
+    }
+
+    private static String cmdline(int tgid) {
+        try {
+            byte[] raw = Files.readAllBytes(Path.of("/proc", Integer.toString(tgid), "cmdline"));
+            String cmd = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
+            return cmd.length() > MAX_CMDLINE ? cmd.substring(0, MAX_CMDLINE - 3) + "..." : cmd;
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package dev.mcpprobe.cli;
+
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.probe.LaunchedCommand;
+import dev.mcpprobe.probe.ProbeException;
+import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.record.LatencyRecorder;
+import dev.mcpprobe.report.Durations;
+import dev.mcpprobe.report.JsonReport;
+import dev.mcpprobe.report.TextReport;
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.ProcessLatency;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of the CLI: open the probe, record on its consumer thread, print interval reports,
+ * and on stop (duration, Ctrl-C, the launched command's exit, the traced PIDs' exit) print the
+ * final report for the whole run.
+ */
+final class Session {
+    private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
+    private static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+
+    private final Options options;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ProcessNames names = new ProcessNames();
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    // Reports are printed off the consumer thread: a slow terminal must not make the ring overflow.
+    private final ExecutorService printer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "report-printer");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long lastPollNs;
+    private volatile String stopReason = "stopped";
+
+    Session(Options options, PrintStream out, PrintStream err) {
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run() throws Options.UsageException, InterruptedException {
+        Path outDir = prepareOutDir();
+        boolean demo = !options.hasTarget();
+        SyscallProbe.Builder builder = builder(demo);
+        Duration duration = options.duration() != null ? options.duration() : demo ? DEMO_DURATION : null;
+        if (demo) {
+            err.println("No target given: tracing a built-in demo workload for " + Durations.span(duration.toNanos())
+                    + " (disk writes with fsync, sleeps, loopback TCP). Give --pid, --unit, --user-unit, --comm, --cgroup,"
+                    + " --all or -- COMMAND to trace your own.");
+        }
+
+        SyscallProbe probe = builder.open();
+        try {
+            return trace(probe, duration, outDir);
+        } finally {
+            probe.close();
+            probe.launched().filter(LaunchedCommand::isAlive).ifPresent(c -> c.process().destroy());
+            finished.countDown();
+        }
+    }
+
+    private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException {
+        long startNs = System.nanoTime();
+        LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults()
+                .withIntervalNs(options.interval().toNanos())
+                .withThresholdNs(options.threshold().toNanos()), startNs);
+        err.println("Attaching " + probe.programCount() + " probes...");
+        err.println("Tracing syscalls of " + describeTargets(probe)
+                + (duration != null ? " for " + Durations.span(duration.toNanos()) : "")
+                + (probe.launched().isPresent() ? " until it exits" : "") + ". Hit Ctrl-C to end.");
+        probe.start((batch, nowNs) -> {
+            recorder.record(batch);
+            if (nowNs >= recorder.currentWindowEndNs()) {
+                List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
+                names.remember(done);
+                done.forEach(s -> printer.execute(() -> print(s)));
+            }
+            lastPollNs = nowNs;
+        });
+        Thread hook = new Thread(() -> {
+            stopReason = "interrupted";
+            stop.countDown();
+            try {
+                finished.await(10, TimeUnit.SECONDS); // let the final report out before the JVM goes
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
+        probe.launched().ifPresent(this::stopWhenExits);
+
+        waitForStop(probe, duration);
+        long stopNs = System.nanoTime();
+        // The consumer drains on its timer: wait for one poll that ends after the stop.
+        while (lastPollNs < stopNs && System.nanoTime() - stopNs < FINAL_DRAIN_TIMEOUT_NS && probe.consumerFailure().isEmpty()) {
+            Thread.sleep(1);
+        }
+        LossCounters loss = probe.lossCounters();
+        probe.close(); // joins the consumer: the recorder is this thread's from here
+        if (probe.consumerFailure().isPresent()) {
+            throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
+        }
+        LatencySnapshot whole = recorder.finish(stopNs, loss);
+        names.remember(List.of(whole));
+        printer.shutdown();
+        printer.awaitTermination(10, TimeUnit.SECONDS);
+
+        String text = finalText(whole);
+        String json = JsonReport.render(whole, names::name);
+        if (options.format() == Options.Format.JSON) {
+            out.println(json);
+        } else {
+            out.print(text);
+        }
+        out.flush();
+        if (outDir != null) {
+            writeFiles(outDir, text, json);
+        }
+        int status = 0;
+        if (probe.launched().isPresent()) {
+            LaunchedCommand launched = probe.launched().get();
+            if (!launched.isAlive()) {
+                status = launched.process().exitValue();
+                err.println("'" + String.join(" ", launched.argv()) + "' exited with status " + status);
+            }
+        }
+        err.println("Stopped (" + stopReason + ") after " + Durations.span(stopNs - recorder.startNs())
+                + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped.");
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Stopped by a signal: the hook is running and waits for this run to finish.
+        }
+        return status;
+    }
+
+    private void waitForStop(SyscallProbe probe, Duration duration) throws InterruptedException {
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        boolean onlyPids = !options.pids().isEmpty() && options.commands().isEmpty() && options.units().isEmpty()
+                && options.userUnits().isEmpty() && options.cgroups().isEmpty() && !options.all() && options.launch().isEmpty();
+        while (!stop.await(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+            if (System.nanoTime() >= deadline) {
+                stopReason = "duration reached";
+                return;
+            }
+            if (probe.consumerFailure().isPresent()) {
+                stopReason = "recording failed";
+                return;
+            }
+            if (onlyPids && options.pids().stream().noneMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))) {
+                stopReason = "every traced process exited";
+                return;
+            }
+        }
+    }
+
+    private void stopWhenExits(LaunchedCommand command) {
+        Thread waiter = new Thread(() -> {
+            try {
+                command.waitFor();
+                stopReason = "command exited";
+                stop.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "launched-command-waiter");
+        waiter.setDaemon(true);
+        waiter.start();
+    }
+
+    private SyscallProbe.Builder builder(boolean demo) {
+        SyscallProbe.Builder b = SyscallProbe.builder()
+                .followChildren(options.followChildren())
+                .ringBufferBytes(options.ringBytes())
+                .verbose(options.verbose());
+        options.pids().forEach(b::pid);
+        options.commands().forEach(b::command);
+        options.units().forEach(b::systemdUnit);
+        options.userUnits().forEach(b::userUnit);
+        options.cgroups().forEach(b::cgroup);
+        options.syscalls().forEach(b::syscall);
+        if (options.all()) {
+            b.all();
+        }
+        if (!options.launch().isEmpty()) {
+            b.launch(options.launch());
+        } else if (demo) {
+            b.launch(DemoWorkload.command());
+        }
+        return b;
+    }
+
+    private String describeTargets(SyscallProbe probe) {
+        List<String> parts = new ArrayList<>();
+        if (!options.pids().isEmpty()) {
+            parts.add("PID " + String.join(",", options.pids().stream().map(String::valueOf).toList()));
+        }
+        options.commands().forEach(c -> parts.add("command '" + c + "'"));
+        options.units().forEach(u -> parts.add("unit " + u));
+        options.userUnits().forEach(u -> parts.add("user unit " + u));
+        options.cgroups().forEach(c -> parts.add("cgroup " + c));
+        if (options.all()) {
+            parts.add("every process");
+        }
+        probe.launched().ifPresent(c -> parts.add("'" + String.join(" ", c.argv()) + "' (PID " + c.pid() + ") and its children"));
+        String targets = String.join(", ", parts);
+        return options.followChildren() && probe.launched().isEmpty() ? targets + " and their children" : targets;
+    }
+
+    private void print(LatencySnapshot snapshot) {
+        if (options.format() == Options.Format.JSON) {
+            out.println(JsonReport.render(snapshot, names::name));
+        } else {
+            out.print(TextReport.render(snapshot, names::name));
+            out.println();
+        }
+        out.flush();
+    }
+
+    private String finalText(LatencySnapshot whole) {
+        StringBuilder text = new StringBuilder(TextReport.render(whole, names::name));
+        if (options.perProcess() && whole.processes().size() > 0) {
+            for (ProcessLatency p : whole.processes()) {
+                if (p.tgid() <= 0) {
+                    continue; // the row that groups processes beyond the recorder's limit
+                }
+                text.append('\n').append(TextReport.render(whole.forProcesses(names.label(p.tgid()), p.tgid()), names::name));
+            }
+        }
+        return text.toString();
+    }
+
+    private Path prepareOutDir() throws Options.UsageException {
+        Path dir = options.outDir();
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new Options.UsageException("cannot create --out directory " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new Options.UsageException("--out directory " + dir + " is not writable");
+        }
+        return dir;
+    }
+
+    private void writeFiles(Path dir, String text, String json) {
+        String base = "ebpf_mcp_latency_" + LocalDateTime.now().format(FILE_TIME);
+        try {
+            Path txt = dir.resolve(base + ".txt");
+            Files.writeString(txt, text);
+            Files.writeString(dir.resolve(base + ".json"), json + "\n");
+            err.println("Report written to " + txt + " (and .json)");
+        } catch (IOException e) {
+            throw new ProbeException(ProbeException.Kind.FAILED, "cannot write the report to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
