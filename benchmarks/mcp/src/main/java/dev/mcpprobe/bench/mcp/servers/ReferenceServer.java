@@ -118,6 +118,12 @@ public final class ReferenceServer implements AutoCloseable {
                 .serverInfo(options.kind().id(), VERSION)
                 .capabilities(ServerCapabilities.builder().tools(false).build())
                 .tools(tools(options, json, store))
+                // SDK 2.1.0's stdio transport writes through a sink that must not be fed from two threads
+                // at once: answers finished concurrently on boundedElastic make it fail ("Failed to enqueue
+                // message") and it never answers again (java-sdk issue #304). Running handlers on the
+                // transport's own reader thread answers one request at a time, as a single-threaded
+                // stdio server (the reference Node.js servers) does anyway.
+                .immediateExecution(true)
                 .build();
         ReferenceServer running = new ReferenceServer(options.kind(), server, store, null, null, -1, inputReleased);
         Thread watcher = new Thread(() -> {
