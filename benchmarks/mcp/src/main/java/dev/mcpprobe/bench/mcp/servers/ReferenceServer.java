@@ -32,6 +32,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +43,16 @@ import java.util.stream.Stream;
 public final class ReferenceServer implements AutoCloseable {
     public static final String MCP_PATH = "/mcp";
     public static final String VERSION = "0.1.0";
+
+    /**
+     * Reactor's shared scheduler threads are first started from a request thread, so at shutdown
+     * Tomcat's webapp leak check mistakes them for threads of the (single, embedded) web app and warns.
+     */
+    private static final Logger LEAK_CHECK_LOG = Logger.getLogger("org.apache.catalina.loader.WebappClassLoaderBase");
+
+    static {
+        LEAK_CHECK_LOG.setLevel(Level.SEVERE);
+    }
 
     static final long STDIO_DRAIN_QUIET_NANOS = 300_000_000L;
     static final long STDIO_DRAIN_MAX_NANOS = 3_000_000_000L;
