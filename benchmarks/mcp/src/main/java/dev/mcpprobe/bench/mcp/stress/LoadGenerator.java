@@ -18,13 +18,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sends the workload: asynchronous requests on {@link Lane}s (a target, a session and a random
- * stream), every completion recorded into whichever {@link Tally} is current when it completes.
+ * stream).
  *
  * <p>Closed loop: one lane per virtual user; a user sends its next request when the last one is
  * answered. Open loop: a scheduler thread sends request i at {@code start + i / rate} on lane
  * {@code i mod lanes}, whether or not earlier ones are answered, and latency runs from that
  * scheduled time: a server that stalls is charged for every request it delayed (no coordinated
  * omission).
+ *
+ * <p>Each operation is counted, whole, in the {@link Tally} that was current when it started.
  */
 final class LoadGenerator {
     private static final long REOPEN_BACKOFF_MS = 100;
@@ -64,7 +66,7 @@ final class LoadGenerator {
         }
     }
 
-    /** From now on completions count into {@code next}. */
+    /** Operations that start from now on count into {@code next}. */
     void switchTally(Tally next) {
         this.tally = next;
     }
@@ -83,7 +85,7 @@ final class LoadGenerator {
         List<CompletableFuture<Boolean>> opens = new ArrayList<>();
         for (Lane lane : lanes) {
             opens.add(lane.target.sharedSession() ? CompletableFuture.completedFuture(shareProcess(lane))
-                    : openSession(lane, System.nanoTime()));
+                    : openSession(lane, System.nanoTime(), tally));
         }
         int failed = 0;
         for (CompletableFuture<Boolean> f : opens) {
@@ -122,9 +124,9 @@ final class LoadGenerator {
         try {
             if (lane.session == null) {
                 next = CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(REOPEN_BACKOFF_MS, TimeUnit.MILLISECONDS, workers))
-                        .thenCompose(v -> openSession(lane, System.nanoTime()));
+                        .thenCompose(v -> openSession(lane, System.nanoTime(), tally));
             } else {
-                next = perform(lane, lane.target.mix.draw(lane.random), System.nanoTime());
+                next = perform(lane, lane.target.mix.draw(lane.random), System.nanoTime(), tally);
             }
         } catch (RuntimeException e) {
             sample(lane.target.name + " internal: " + e);
@@ -177,8 +179,9 @@ final class LoadGenerator {
                 if (stopping) {
                     break;
                 }
+                Tally t = tally;
                 if (inFlight.get() >= maxInFlight) {
-                    tally.unsent.increment();
+                    t.unsent.increment();
                     continue;
                 }
                 Lane lane = lanes.get((int) (i % lanes.size()));
@@ -187,14 +190,14 @@ final class LoadGenerator {
                     if (op == Operation.NEW_SESSION) {
                         // A short-lived extra session; the lane keeps its own for the requests after it.
                         Lane extra = new Lane(lane.target, lane.random.split());
-                        openSession(extra, intended).thenCompose(ok -> ok ? closeSession(extra) : CompletableFuture.completedFuture(null));
+                        openSession(extra, intended, t).thenCompose(ok -> ok ? closeSession(extra, t) : CompletableFuture.completedFuture(null));
                     } else if (lane.session != null) {
-                        perform(lane, op, intended);
+                        perform(lane, op, intended, t);
                     } else if (lane.reopening.compareAndSet(false, true)) {
                         // The lane lost its session: this arrival reopens it.
-                        openSession(lane, intended).whenComplete((ok, ex) -> lane.reopening.set(false));
+                        openSession(lane, intended, t).whenComplete((ok, ex) -> lane.reopening.set(false));
                     } else {
-                        tally.unsent.increment();
+                        t.unsent.increment();
                     }
                 } catch (RuntimeException e) {
                     sample(lane.target.name + " internal: " + e);
@@ -207,8 +210,12 @@ final class LoadGenerator {
 
     // ---------------------------------------------------------------- operations
 
-    /** One operation on the lane's session, latency counted from {@code startNanos}. */
-    private CompletableFuture<?> perform(Lane lane, Operation op, long startNanos) {
+    /**
+     * One operation on the lane's session, latency counted from {@code startNanos}, counted in
+     * {@code into}: the tally current when the operation started, so an operation that straddles the
+     * end of the warm-up is counted whole in the warm-up, never half in each.
+     */
+    private CompletableFuture<?> perform(Lane lane, Operation op, long startNanos, Tally into) {
         Target t = lane.target;
         McpSession s = lane.session;
         return switch (op) {
@@ -219,61 +226,61 @@ final class LoadGenerator {
                 synchronized (lane.chain) {
                     params = t.calls.valid(tool, lane.chain, lane.random);
                 }
-                yield send(lane, s, "tools/call", params, Tally.CALL_PREFIX + tool, false, startNanos);
+                yield send(into, lane, s, "tools/call", params, Tally.CALL_PREFIX + tool, false, startNanos);
             }
-            case TOOLS_LIST -> send(lane, s, "tools/list", null, Tally.TOOLS_LIST, false, startNanos);
-            case PING -> send(lane, s, "ping", null, Tally.PING, false, startNanos);
+            case TOOLS_LIST -> send(into, lane, s, "tools/list", null, Tally.TOOLS_LIST, false, startNanos);
+            case PING -> send(into, lane, s, "ping", null, Tally.PING, false, startNanos);
             case BAD_CALL -> {
                 ObjectNode invalid = lane.random.nextBoolean() ? t.calls.invalidArguments(lane.random) : null;
                 yield invalid != null
-                        ? send(lane, s, "tools/call", invalid, Tally.BAD_INVALID_ARGUMENTS, true, startNanos)
-                        : send(lane, s, "tools/call", t.calls.unknownTool(lane.random), Tally.BAD_UNKNOWN_TOOL, true, startNanos);
+                        ? send(into, lane, s, "tools/call", invalid, Tally.BAD_INVALID_ARGUMENTS, true, startNanos)
+                        : send(into, lane, s, "tools/call", t.calls.unknownTool(lane.random), Tally.BAD_UNKNOWN_TOOL, true, startNanos);
             }
             case NEW_SESSION -> t.sharedSession() ? CompletableFuture.completedFuture(null)
-                    : closeSession(lane).thenCompose(v -> openSession(lane, System.nanoTime()));
+                    : closeSession(lane, into).thenCompose(v -> openSession(lane, System.nanoTime(), into));
         };
     }
 
     /** initialize, notifications/initialized, tools/list on a fresh session; true if all went well. */
-    private CompletableFuture<Boolean> openSession(Lane lane, long startNanos) {
+    private CompletableFuture<Boolean> openSession(Lane lane, long startNanos, Tally into) {
         Target t = lane.target;
         McpSession s = t.newSession();
-        return send(lane, s, "initialize", JsonRpc.initializeParams(Target.CLIENT_NAME, Target.CLIENT_VERSION), Tally.INITIALIZE, false, startNanos)
+        return send(into, lane, s, "initialize", JsonRpc.initializeParams(Target.CLIENT_NAME, Target.CLIENT_VERSION), Tally.INITIALIZE, false, startNanos)
                 .thenCompose(init -> {
                     if (!init.isResult()) {
-                        tally.sessionsFailed.increment();
+                        into.sessionsFailed.increment();
                         return CompletableFuture.completedFuture(false);
                     }
                     return s.notification("notifications/initialized").thenCompose(err -> {
                         if (err != null) {
-                            tally.notificationsFailed.increment();
+                            into.notificationsFailed.increment();
                             sample(t.name + " notifications/initialized: " + err);
                         } else {
-                            tally.notificationsSent.increment();
+                            into.notificationsSent.increment();
                         }
-                        return send(lane, s, "tools/list", null, Tally.TOOLS_LIST, false, System.nanoTime());
+                        return send(into, lane, s, "tools/list", null, Tally.TOOLS_LIST, false, System.nanoTime());
                     }).thenApply(list -> {
                         lane.session = s;
-                        tally.sessionsOpened.increment();
+                        into.sessionsOpened.increment();
                         return true;
                     });
                 });
     }
 
-    private CompletableFuture<Void> closeSession(Lane lane) {
+    private CompletableFuture<Void> closeSession(Lane lane, Tally into) {
         McpSession s = lane.session;
         lane.session = null;
         if (s == null || lane.target.sharedSession()) {
             return CompletableFuture.completedFuture(null);
         }
-        return s.close().thenRun(() -> tally.sessionsClosed.increment());
+        return s.close().thenRun(() -> into.sessionsClosed.increment());
     }
 
     /** Ends every lane's own session (HTTP DELETE); stdio processes are the targets' to stop. */
     void closeAll(long maxWaitNanos) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Lane lane : lanes) {
-            closing.add(closeSession(lane));
+            closing.add(closeSession(lane, tally));
         }
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(maxWaitNanos, TimeUnit.NANOSECONDS);
@@ -282,14 +289,14 @@ final class LoadGenerator {
         }
     }
 
-    private CompletableFuture<Reply> send(Lane lane, McpSession s, String method, ObjectNode params, String row,
+    private CompletableFuture<Reply> send(Tally into, Lane lane, McpSession s, String method, ObjectNode params, String row,
                                           boolean expectRejection, long startNanos) {
         inFlight.incrementAndGet();
         return s.request(method, params).thenApply(r -> {
             long latency = System.nanoTime() - startNanos;
             inFlight.decrementAndGet();
             Outcome o = Outcome.of(r, expectRejection, method.equals("tools/call"));
-            tally.row(lane.target.name, row).record(latency, o);
+            into.row(lane.target.name, row).record(latency, o);
             if (o.unexpected()) {
                 sample(lane.target.name + " " + row + ": " + r.describe());
                 if (!lane.target.sharedSession() && lane.session == s && r.failure() != null) {
