@@ -20,7 +20,7 @@ probe_jar="$here/probe-demo.jar"
 
 if [[ $# -gt 0 ]]; then
     case "$1" in
-        -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) echo "install-systemd: takes no arguments (see --help)" >&2; exit 2 ;;
     esac
 fi
