@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +33,6 @@ final class LoadGenerator {
     private static final long REOPEN_BACKOFF_MS = 100;
     private static final int ERROR_SAMPLES_KEPT = 50;
 
-    private final List<Target> targets;
     private final Executor workers;
     private final List<Lane> lanes = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -57,7 +57,6 @@ final class LoadGenerator {
     }
 
     LoadGenerator(List<Target> targets, int lanes, long seed, Executor workers, Tally tally) {
-        this.targets = List.copyOf(targets);
         this.workers = workers;
         this.tally = tally;
         SplittableRandom root = new SplittableRandom(seed);
@@ -93,7 +92,7 @@ final class LoadGenerator {
                 if (!f.get()) {
                     failed++;
                 }
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 failed++;
             }
         }
@@ -117,6 +116,12 @@ final class LoadGenerator {
 
     private void step(Lane lane) {
         if (stopping) {
+            usersDone.countDown();
+            return;
+        }
+        if (!lane.target.alive()) {
+            // Every request would fail at once: stop this user instead of spinning.
+            sample(lane.target.name + ": the server is gone, its users stopped");
             usersDone.countDown();
             return;
         }

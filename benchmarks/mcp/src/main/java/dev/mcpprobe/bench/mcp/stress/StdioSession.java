@@ -57,6 +57,15 @@ final class StdioSession implements McpSession {
         return s;
     }
 
+    boolean alive() {
+        return exitReason == null;
+    }
+
+    /** Why the server stopped answering (it exited, or closed its stdout); null while it runs. */
+    String exitReason() {
+        return exitReason;
+    }
+
     long pid() {
         return process.pid();
     }

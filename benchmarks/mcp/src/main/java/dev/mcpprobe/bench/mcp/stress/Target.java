@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -136,7 +137,7 @@ final class Target {
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws SetupException {
+    private static <T> T await(CompletableFuture<T> f) throws SetupException {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -168,6 +169,11 @@ final class Target {
     /** PIDs found at setup (stdio child, or the process listening on a loopback URL's port). */
     Set<Long> pids() {
         return pids;
+    }
+
+    /** False once a stdio server this target started has exited; HTTP targets are never given up. */
+    boolean alive() {
+        return process == null || process.alive();
     }
 
     /** Lines a stdio server wrote to stdout that were not JSON-RPC: each is a protocol violation. */

@@ -83,7 +83,8 @@ final class TextReport {
             b.append(')');
             c.generatorToServers().ifPresent(r -> b.append(String.format(Locale.ROOT, "; generator/servers = %.2f", r)));
         } else {
-            b.append("; servers unknown (give --server-pid PID)");
+            boolean pidsKnown = s.targets().stream().anyMatch(t -> !t.pids().isEmpty());
+            b.append(pidsKnown ? "; servers unknown (a server exited before the end)" : "; servers unknown (give --server-pid PID)");
         }
         return b.append('\n').toString();
     }
