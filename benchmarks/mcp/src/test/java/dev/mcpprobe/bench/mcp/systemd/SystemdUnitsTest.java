@@ -113,7 +113,7 @@ class SystemdUnitsTest {
         assertFalse(unit.contains("\nPrivateUsers="), "capabilities in a user namespace do not reach bpf()");
         String exec = directive(unit, "ExecStart");
         for (String flag : List.of("-jar /opt/mcp-latency-probe/probe-demo.jar", "$PROBE_UNITS", "--follow-children",
-                "--interval ${PROBE_INTERVAL}", "--format ${PROBE_FORMAT}", "--out ${STATE_DIRECTORY}")) {
+                "--interval ${PROBE_INTERVAL}", "--format ${PROBE_FORMAT}", "--out %S/mcp-latency-probe")) {
             assertTrue(exec.contains(flag), flag + " in " + exec);
         }
         assertTrue(unit.contains("\"PROBE_UNITS=--user-unit omnimind-mcp@thinking.service --user-unit omnimind-mcp@memory.service\""));
