@@ -187,7 +187,10 @@ record StressOptions(
         try {
             URI u = new URI(text.trim());
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null) {
+            if (scheme.equals("https")) {
+                throw new UsageException("--url: https is not supported; the stress test speaks plain HTTP to servers on this host");
+            }
+            if (!scheme.equals("http") || u.getHost() == null) {
                 throw new UsageException("--url: '" + text + "' is not an http:// URL (e.g. http://127.0.0.1:8701/mcp)");
             }
             return u.toString();

@@ -159,6 +159,9 @@ class StressRunTest {
         Run r = run(tmp.resolve("r.json"), "--url", url(thinking), "--duration", "soon");
         assertEquals(2, r.exit());
         assertEquals("mcp-stress: --duration: 'soon' is not a duration (e.g. 30, 30s, 500ms, 2m)\n", r.err());
+        Run tls = run(tmp.resolve("r.json"), "--url", "https://127.0.0.1:1/mcp");
+        assertEquals(2, tls.exit());
+        assertTrue(tls.err().contains("https is not supported"), tls.err());
         Run none = run(tmp.resolve("r.json"), "--duration", "1");
         assertEquals(2, none.exit());
         assertTrue(none.err().startsWith("mcp-stress: no target"), none.err());
