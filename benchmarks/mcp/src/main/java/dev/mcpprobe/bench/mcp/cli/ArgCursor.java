@@ -1,0 +1,106 @@
+package dev.mcpprobe.bench.mcp.cli;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Walks a command line one option at a time. Accepts {@code --name value} and {@code --name=value};
+ * every parse failure is a {@link UsageException} whose message names the option and what it wants.
+ */
+public final class ArgCursor {
+    private final String[] args;
+    private int next;
+    private String option;
+    private String inlineValue;
+
+    public ArgCursor(String[] args) {
+        this.args = args.clone();
+    }
+
+    public boolean hasNext() {
+        return next < args.length;
+    }
+
+    /** Advances to the next token and returns it as an option name (the part before any '='). */
+    public String nextOption() {
+        String token = args[next++];
+        inlineValue = null;
+        if (token.startsWith("--")) {
+            int eq = token.indexOf('=');
+            if (eq > 0) {
+                inlineValue = token.substring(eq + 1);
+                token = token.substring(0, eq);
+            }
+        }
+        option = token;
+        return token;
+    }
+
+    /** The value of the current option, from '=' or from the next token. */
+    public String value() throws UsageException {
+        if (inlineValue != null) {
+            String v = inlineValue;
+            inlineValue = null;
+            return v;
+        }
+        if (next >= args.length) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args[next++];
+    }
+
+    /** Fails if the current option was written as {@code --flag=value} although it takes none. */
+    public void noValue() throws UsageException {
+        if (inlineValue != null) {
+            throw new UsageException(option + " takes no value");
+        }
+    }
+
+    public int intValue(int min, int max) throws UsageException {
+        return parseInt(option, value(), min, max);
+    }
+
+    public Duration durationValue() throws UsageException {
+        return parseDuration(option, value());
+    }
+
+    public static int parseInt(String what, String text, int min, int max) throws UsageException {
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v < min || v > max) {
+                throw new UsageException(what + ": " + v + " is out of range " + min + ".." + max);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new UsageException(what + ": '" + text + "' is not a whole number (" + min + ".." + max + ")");
+        }
+    }
+
+    /** "30", "30s", "500ms", "2m", "1h"; a bare number means seconds. */
+    public static Duration parseDuration(String what, String text) throws UsageException {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unitNanos;
+        String digits;
+        if (t.endsWith("ms")) {
+            unitNanos = 1_000_000L;
+            digits = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            unitNanos = 1_000_000_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            unitNanos = 60_000_000_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("h")) {
+            unitNanos = 3_600_000_000_000L;
+            digits = t.substring(0, t.length() - 1);
+        } else {
+            unitNanos = 1_000_000_000L;
+            digits = t;
+        }
+        // Plain decimals only: Double.parseDouble would also take "1e3", "NaN" or "5d".
+        if (!digits.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) {
+            throw new UsageException(what + ": '" + text + "' is not a duration (e.g. 30, 30s, 500ms, 2m)");
+        }
+        return Duration.ofNanos(Math.round(Double.parseDouble(digits) * unitNanos));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.mcpprobe.bench.mcp.stress;
+
+/** How one request ended, from the client's side. Exactly one per completed request. */
+enum Outcome {
+    /** A good request answered with a result. */
+    OK(false),
+    /** A good request answered with a JSON-RPC error, or with an HTTP status or body that is not an answer. */
+    PROTOCOL_ERROR(true),
+    /** A good tools/call answered with a result that says the tool failed ("isError": true). */
+    TOOL_ERROR(true),
+    /** No answer: connection refused or reset, the server process gone. */
+    TRANSPORT_ERROR(true),
+    /** No answer within --timeout. */
+    TIMEOUT(true),
+    /** A deliberately bad call rejected with a JSON-RPC error: expected. */
+    REJECTED_AS_PROTOCOL_ERROR(false),
+    /** A deliberately bad call rejected with a tool error result: expected. */
+    REJECTED_AS_TOOL_ERROR(false),
+    /** A deliberately bad call the server accepted as if it were good. */
+    BAD_CALL_ACCEPTED(true);
+
+    private final boolean unexpected;
+
+    Outcome(boolean unexpected) {
+        this.unexpected = unexpected;
+    }
+
+    boolean unexpected() {
+        return unexpected;
+    }
+
+    /** Classifies a reply to a request that was meant to succeed ({@code expectRejection} false) or to fail. */
+    static Outcome of(Reply r, boolean expectRejection, boolean isToolCall) {
+        if (r.failure() != null) {
+            return switch (r.failureKind()) {
+                case TIMEOUT -> TIMEOUT;
+                case PROTOCOL -> PROTOCOL_ERROR;
+                case TRANSPORT -> TRANSPORT_ERROR;
+            };
+        }
+        if (expectRejection) {
+            if (r.error() != null) {
+                return REJECTED_AS_PROTOCOL_ERROR;
+            }
+            return r.isToolError() ? REJECTED_AS_TOOL_ERROR : BAD_CALL_ACCEPTED;
+        }
+        if (r.error() != null) {
+            return PROTOCOL_ERROR;
+        }
+        return isToolCall && r.isToolError() ? TOOL_ERROR : OK;
+    }
+}

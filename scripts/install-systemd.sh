@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Installs the OmniMind MCP units (what `make install-systemd` runs):
+#   - the user units omnimind-mcp@.service and omnimind-mcp.target into ~/.config/systemd/user/
+#     (for the user who ran sudo, when run with sudo), and an env file per server into
+#     ~/.config/omnimind/ unless one is there already;
+#   - as root only: the jars into /opt/mcp-latency-probe/ and the system unit
+#     omnimind-mcp-probe.service into /etc/systemd/system/;
+# then prints the commands to start and watch them. It starts nothing itself.
+#
+# usage: scripts/install-systemd.sh            (DESTDIR=/some/root installs under that root, for packaging)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+units="$here/systemd"
+destdir="${DESTDIR:-}"
+opt_dir="$destdir/opt/mcp-latency-probe"
+system_unit_dir="$destdir/etc/systemd/system"
+servers_jar="$here/benchmarks/mcp/target/mcp-servers.jar"
+probe_jar="$here/probe-demo.jar"
+
+if [[ $# -gt 0 ]]; then
+    case "$1" in
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) echo "install-systemd: takes no arguments (see --help)" >&2; exit 2 ;;
+    esac
+fi
+
+# Whose user units: the user behind sudo, else whoever runs this.
+target_user="${SUDO_USER:-$(id -un)}"
+if [[ $(id -u) -eq 0 && -n "${SUDO_USER:-}" ]]; then
+    target_home="$(getent passwd "$target_user" | cut -d: -f6)"
+    config_home="$target_home/.config"
+else
+    target_home="$HOME"
+    config_home="${XDG_CONFIG_HOME:-$HOME/.config}"
+fi
+user_unit_dir="$config_home/systemd/user"
+env_dir="$config_home/omnimind"
+
+install -d -m 0755 "$user_unit_dir"
+install -m 0644 "$units/omnimind-mcp@.service" "$units/omnimind-mcp.target" "$user_unit_dir/"
+install -d -m 0700 "$env_dir"
+for name in thinking memory; do
+    if [[ -e "$env_dir/mcp-$name.env" ]]; then
+        echo "kept        $env_dir/mcp-$name.env (already there)"
+    else
+        install -m 0600 "$units/env/mcp-$name.env" "$env_dir/mcp-$name.env"
+        echo "installed   $env_dir/mcp-$name.env"
+    fi
+done
+if [[ $(id -u) -eq 0 && -n "${SUDO_USER:-}" ]]; then
+    chown -R "$target_user:" "$user_unit_dir/omnimind-mcp@.service" "$user_unit_dir/omnimind-mcp.target" "$env_dir"
+fi
+echo "installed   $user_unit_dir/omnimind-mcp@.service"
+echo "installed   $user_unit_dir/omnimind-mcp.target"
+
+if [[ $(id -u) -eq 0 ]]; then
+    install -d -m 0755 "$opt_dir" "$system_unit_dir"
+    if [[ -f "$servers_jar" ]]; then
+        install -m 0644 "$servers_jar" "$opt_dir/mcp-servers.jar"
+        echo "installed   $opt_dir/mcp-servers.jar"
+    else
+        echo "missing     $servers_jar: build it first (mvn -B -pl benchmarks/mcp -am package)" >&2
+    fi
+    if [[ -f "$probe_jar" ]]; then
+        install -m 0644 "$probe_jar" "$opt_dir/probe-demo.jar"
+        echo "installed   $opt_dir/probe-demo.jar"
+    else
+        echo "missing     $probe_jar: build it first (make)" >&2
+    fi
+    install -m 0644 "$units/omnimind-mcp-probe.service" "$system_unit_dir/"
+    echo "installed   $system_unit_dir/omnimind-mcp-probe.service"
+else
+    echo "skipped     /opt/mcp-latency-probe/*.jar and the system unit omnimind-mcp-probe.service: run as root (sudo make install-systemd)"
+fi
+
+cat <<EOF
+
+The servers (as $target_user, without sudo):
+  systemctl --user daemon-reload
+  systemctl --user enable --now omnimind-mcp@thinking.service omnimind-mcp@memory.service
+  systemctl --user start omnimind-mcp.target          # all enabled servers at once
+  systemctl --user status 'omnimind-mcp@*'
+  systemctl --user list-units 'omnimind-mcp*'
+  journalctl --user -u omnimind-mcp@thinking.service -f
+  ports: $env_dir/mcp-<name>.env (MCP_PORT); endpoints http://127.0.0.1:<port>/mcp
+  to keep them running after logout: loginctl enable-linger $target_user
+
+The probe (as root):
+  systemctl daemon-reload
+  systemctl enable --now omnimind-mcp-probe.service
+  systemctl status omnimind-mcp-probe.service
+  journalctl -u omnimind-mcp-probe.service -f
+  reports when it stops: /var/lib/mcp-latency-probe/
+EOF
