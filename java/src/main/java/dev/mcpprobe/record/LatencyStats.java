@@ -2,86 +2,110 @@ package dev.mcpprobe.record;
 
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.Log2Buckets;
-import org.HdrHistogram.Histogram;
+import dev.mcpprobe.snapshot.Verdict;
+import java.util.Arrays;
 
-/** Counters of one group of calls (a window's total, one syscall, one process). Single writer. */
+/**
+ * Counters of one group of calls (one syscall, one process, or a sum of them). Single writer.
+ *
+ * <p>Built for the per-call cost: both histograms live in one array ({@link Log2Buckets} buckets
+ * of the latency in µs first, then the {@link FineBuckets} of the latency in ns), so a call
+ * touches this object and one array; failures and slow calls take {@link #recordRare}; the count
+ * is the sum of the log2 buckets and is not kept separately.
+ */
 final class LatencyStats {
-    /** Pre-sized for latencies up to a minute; longer ones make the histogram grow once. */
-    private static final long PRESIZED_MAX_NS = 60_000_000_000L;
+    /** Where the fine buckets start in {@link #counts}. */
+    static final int FINE_OFFSET = Log2Buckets.COUNT;
 
-    private long count;
-    private long errorCount;
+    private long[] counts = new long[FINE_OFFSET + FineBuckets.INITIAL_COUNT];
     private long sumNs;
     private long minNs = Long.MAX_VALUE;
     private long maxNs = Long.MIN_VALUE;
+    private long errorCount;
     private long highLatencyCount;
     private long atOrAbove10msCount;
     private long above50msCount;
-    private final long[] log2CountsUs = new long[Log2Buckets.COUNT];
-    private final Histogram histogram;
-
-    LatencyStats(int significantDigits) {
-        histogram = new Histogram(1, PRESIZED_MAX_NS, significantDigits);
-        histogram.setAutoResize(true);
-    }
 
     /**
-     * One call. The caller derives the flags once per event for all groups it lands in.
-     *
-     * @param error            1 if the call failed, else 0; likewise the other 0/1 flags
-     * @param log2Index        {@link Log2Buckets} bucket of the latency in microseconds
+     * @param log2Index {@link Log2Buckets} bucket of the latency in µs
+     * @param fineSlot  {@link #FINE_OFFSET} + {@link FineBuckets} bucket of the latency in ns
      */
-    void record(long latencyNs, int log2Index, long error, long high, long atOrAbove10ms, long above50ms) {
-        count++;
-        errorCount += error;
+    void record(long latencyNs, int log2Index, int fineSlot) {
+        long[] c = counts;
+        if (fineSlot >= c.length) {
+            c = grow(fineSlot);
+        }
+        c[log2Index]++;
+        c[fineSlot]++;
         sumNs += latencyNs;
-        minNs = Math.min(minNs, latencyNs);
-        maxNs = Math.max(maxNs, latencyNs);
-        highLatencyCount += high;
-        atOrAbove10msCount += atOrAbove10ms;
-        above50msCount += above50ms;
-        log2CountsUs[log2Index]++;
-        histogram.recordValue(Math.max(0, latencyNs));
+        // Branches, not min/max: after the first calls they are almost never taken, so nothing is stored.
+        if (latencyNs < minNs) {
+            minNs = latencyNs;
+        }
+        if (latencyNs > maxNs) {
+            maxNs = latencyNs;
+        }
+    }
+
+    /** The rest of a call that failed or was slow enough to reach a limit; after {@link #record}. */
+    void recordRare(long latencyNs, boolean failed, long thresholdNs) {
+        if (failed) {
+            errorCount++;
+        }
+        if (latencyNs > thresholdNs) {
+            highLatencyCount++;
+        }
+        if (latencyNs >= Verdict.EXCELLENT_BELOW_NS) {
+            atOrAbove10msCount++;
+        }
+        if (latencyNs > Verdict.GOOD_UP_TO_NS) {
+            above50msCount++;
+        }
+    }
+
+    private long[] grow(int slot) {
+        counts = Arrays.copyOf(counts, Math.max(slot + 1, counts.length * 2));
+        return counts;
     }
 
     void add(LatencyStats other) {
-        if (other.count == 0) {
-            return;
+        if (other.counts.length > counts.length) {
+            grow(other.counts.length - 1);
         }
-        count += other.count;
-        errorCount += other.errorCount;
+        for (int i = 0; i < other.counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
         sumNs += other.sumNs;
         minNs = Math.min(minNs, other.minNs);
         maxNs = Math.max(maxNs, other.maxNs);
+        errorCount += other.errorCount;
         highLatencyCount += other.highLatencyCount;
         atOrAbove10msCount += other.atOrAbove10msCount;
         above50msCount += other.above50msCount;
-        for (int i = 0; i < log2CountsUs.length; i++) {
-            log2CountsUs[i] += other.log2CountsUs[i];
-        }
-        histogram.add(other.histogram);
     }
 
     void reset() {
-        if (count == 0) {
-            return;
-        }
-        count = 0;
-        errorCount = 0;
+        Arrays.fill(counts, 0);
         sumNs = 0;
         minNs = Long.MAX_VALUE;
         maxNs = Long.MIN_VALUE;
+        errorCount = 0;
         highLatencyCount = 0;
         atOrAbove10msCount = 0;
         above50msCount = 0;
-        java.util.Arrays.fill(log2CountsUs, 0);
-        histogram.reset();
     }
 
-    long count() { return count; }
+    long count() {
+        long count = 0;
+        for (int i = 0; i < FINE_OFFSET; i++) {
+            count += counts[i];
+        }
+        return count;
+    }
 
     LatencyDistribution toDistribution() {
-        return LatencyDistribution.copyOf(count, errorCount, sumNs, minNs, maxNs, highLatencyCount,
-                atOrAbove10msCount, above50msCount, log2CountsUs, histogram);
+        return LatencyDistribution.copyOf(count(), errorCount, sumNs, minNs, maxNs, highLatencyCount,
+                atOrAbove10msCount, above50msCount, Arrays.copyOf(counts, FINE_OFFSET),
+                FineBuckets.toHistogram(counts, FINE_OFFSET));
     }
 }

@@ -10,7 +10,6 @@ import java.util.Arrays;
 final class ProcessTable {
     private static final int FREE = Integer.MIN_VALUE;
 
-    private final int significantDigits;
     private final int maxProcesses;
     private final int mask;
     private final int[] keys;
@@ -23,8 +22,7 @@ final class ProcessTable {
     private int cachedTgid = FREE;
     private LatencyStats cachedStats;
 
-    ProcessTable(int maxProcesses, int significantDigits) {
-        this.significantDigits = significantDigits;
+    ProcessTable(int maxProcesses) {
         this.maxProcesses = maxProcesses;
         int capacity = Integer.highestOneBit(Math.max(2, maxProcesses) * 2 - 1) << 1; // >= 2x entries: short probes
         this.mask = capacity - 1;
@@ -33,7 +31,7 @@ final class ProcessTable {
         Arrays.fill(keys, FREE);
         this.tgidOfSlot = new int[maxProcesses];
         this.statsOfSlot = new LatencyStats[maxProcesses];
-        this.other = new LatencyStats(significantDigits);
+        this.other = new LatencyStats();
     }
 
     LatencyStats statsOf(int tgid) {
@@ -69,7 +67,7 @@ final class ProcessTable {
         slotOfKey[at] = slot;
         tgidOfSlot[slot] = tgid;
         if (statsOfSlot[slot] == null) {
-            statsOfSlot[slot] = new LatencyStats(significantDigits);
+            statsOfSlot[slot] = new LatencyStats();
         }
         return statsOfSlot[slot];
     }

@@ -12,20 +12,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Everything recorded in one window: the total, per syscall, per process. Single writer. */
+/**
+ * Everything recorded in one window, per syscall and per process. Single writer. Each call is
+ * counted twice, once under its syscall and once under its process; the window's total is the
+ * sum of the syscalls, made when a snapshot is taken.
+ */
 final class WindowStats {
-    /** The headline percentiles: 0.1% relative error. */
-    static final int TOTAL_DIGITS = 3;
-    /** Per syscall and per process: 0.8% relative error at an eighth of the memory. */
-    static final int GROUP_DIGITS = 2;
     /** Numbers beyond this are not syscalls; such calls are counted under {@link #UNKNOWN_NR}. */
     private static final int MAX_SYSCALL_NR = 1 << 16;
     static final int UNKNOWN_NR = -1;
     private static final long NS_PER_US = 1_000;
 
     private final long thresholdNs;
+    /** Calls at least this long may count for the threshold or a verdict limit. */
+    private final long rareFromNs;
     private final Syscalls syscalls;
-    private final LatencyStats total = new LatencyStats(TOTAL_DIGITS);
     /** By syscall number, allocated when a syscall is first seen. */
     private LatencyStats[] bySyscall = new LatencyStats[Syscalls.MAX_FILTERABLE];
     private LatencyStats unknownSyscall;
@@ -33,20 +34,23 @@ final class WindowStats {
 
     WindowStats(long thresholdNs, int maxProcesses, Syscalls syscalls) {
         this.thresholdNs = thresholdNs;
+        this.rareFromNs = Math.min(thresholdNs + 1, Verdict.EXCELLENT_BELOW_NS);
         this.syscalls = syscalls;
-        this.processes = new ProcessTable(maxProcesses, GROUP_DIGITS);
+        this.processes = new ProcessTable(maxProcesses);
     }
 
     void record(long latencyNs, long ret, int tgid, int nr) {
-        // Derived once, then counted in the three groups the call belongs to.
+        // Buckets derived once, then counted in both groups the call belongs to.
         int log2Index = Log2Buckets.indexOf(latencyNs / NS_PER_US);
-        long error = ret < 0 ? 1 : 0;
-        long high = latencyNs > thresholdNs ? 1 : 0;
-        long atOrAbove10ms = latencyNs >= Verdict.EXCELLENT_BELOW_NS ? 1 : 0;
-        long above50ms = latencyNs > Verdict.GOOD_UP_TO_NS ? 1 : 0;
-        total.record(latencyNs, log2Index, error, high, atOrAbove10ms, above50ms);
-        syscallStats(nr).record(latencyNs, log2Index, error, high, atOrAbove10ms, above50ms);
-        processes.statsOf(tgid).record(latencyNs, log2Index, error, high, atOrAbove10ms, above50ms);
+        int fineSlot = LatencyStats.FINE_OFFSET + FineBuckets.indexOf(Math.max(0, latencyNs));
+        LatencyStats syscall = syscallStats(nr);
+        LatencyStats process = processes.statsOf(tgid);
+        syscall.record(latencyNs, log2Index, fineSlot);
+        process.record(latencyNs, log2Index, fineSlot);
+        if (ret < 0 || latencyNs >= rareFromNs) {
+            syscall.recordRare(latencyNs, ret < 0, thresholdNs);
+            process.recordRare(latencyNs, ret < 0, thresholdNs);
+        }
     }
 
     private LatencyStats syscallStats(int nr) {
@@ -60,7 +64,7 @@ final class WindowStats {
     private LatencyStats newSyscallStats(int nr) {
         if (nr < 0 || nr >= MAX_SYSCALL_NR) {
             if (unknownSyscall == null) {
-                unknownSyscall = new LatencyStats(GROUP_DIGITS);
+                unknownSyscall = new LatencyStats();
             }
             return unknownSyscall;
         }
@@ -68,13 +72,12 @@ final class WindowStats {
             bySyscall = Arrays.copyOf(bySyscall, Integer.highestOneBit(nr) << 1);
         }
         if (bySyscall[nr] == null) {
-            bySyscall[nr] = new LatencyStats(GROUP_DIGITS);
+            bySyscall[nr] = new LatencyStats();
         }
         return bySyscall[nr];
     }
 
     void add(WindowStats other) {
-        total.add(other.total);
         for (int nr = 0; nr < other.bySyscall.length; nr++) {
             if (other.bySyscall[nr] != null && other.bySyscall[nr].count() > 0) {
                 syscallStats(nr).add(other.bySyscall[nr]);
@@ -91,7 +94,6 @@ final class WindowStats {
 
     /** Clears the counts and keeps the allocated stats for the next window. */
     void reset() {
-        total.reset();
         for (LatencyStats stats : bySyscall) {
             if (stats != null) {
                 stats.reset();
@@ -104,13 +106,16 @@ final class WindowStats {
     }
 
     LatencySnapshot toSnapshot(WindowKind kind, long startNs, long endNs, LossCounters loss) {
+        LatencyStats total = new LatencyStats();
         List<SyscallLatency> syscallRows = new ArrayList<>();
         for (int nr = 0; nr < bySyscall.length; nr++) {
             if (bySyscall[nr] != null && bySyscall[nr].count() > 0) {
+                total.add(bySyscall[nr]);
                 syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), bySyscall[nr].toDistribution()));
             }
         }
         if (unknownSyscall != null && unknownSyscall.count() > 0) {
+            total.add(unknownSyscall);
             syscallRows.add(new SyscallLatency(UNKNOWN_NR, "unknown", unknownSyscall.toDistribution()));
         }
         List<ProcessLatency> processRows = new ArrayList<>();

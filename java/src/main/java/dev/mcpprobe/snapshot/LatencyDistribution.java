@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * The latencies of one group of calls (all of a window, one syscall, one process), immutable.
  *
  * <p>Count, errors, sum, min and max are exact. Percentiles come from an HdrHistogram (relative
- * error at most 1%: 0.1% with 3 significant digits, 0.8% with 2), clamped to the exact min and max;
+ * error under 0.8% with the recorder's 2 significant digits), clamped to the exact min and max;
  * around the verdict limits (10 ms, 50 ms) exact counts decide, so the verdict taken from P99 is
  * exact even where the histogram's bucket straddles a limit. Percentiles use the nearest-rank
  * definition: the value of the call at rank {@code ceil(p/100 * count)}.
