@@ -2,6 +2,7 @@ package dev.mcpprobe.decode;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 
 /**
  * A batch of completed syscalls, read in place from the buffer the shim filled:
@@ -11,9 +12,26 @@ import java.nio.ByteOrder;
  * and copy out what must outlive it. Not thread-safe.
  */
 public final class EventBatch {
+    /** Receives the fields of one record, see {@link #forEach}. */
+    @FunctionalInterface
+    public interface RecordSink {
+        void accept(long endNs, long latencyNs, long ret, int tgid, int nr);
+    }
+
+    private static final int WORDS_PER_RECORD = RecordLayout.RECORD_BYTES / Long.BYTES;
+
+    static {
+        if (RecordLayout.RECORD_BYTES % Long.BYTES != 0) {
+            throw new AssertionError("forEach reads records as 8-byte words");
+        }
+    }
+
     private final ByteBuffer buffer;
+    private final LongBuffer words;
     private final int capacity;
     private int size;
+    /** Heap copy of the records for {@link #forEach}; made on first use. */
+    private long[] wordsCopy;
 
     /** A batch with room for {@code capacity} records, in native (off-heap) memory. */
     public static EventBatch allocate(int capacity) {
@@ -25,6 +43,7 @@ public final class EventBatch {
 
     private EventBatch(ByteBuffer buffer, int capacity) {
         this.buffer = buffer.order(ByteOrder.LITTLE_ENDIAN);
+        this.words = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer();
         this.capacity = capacity;
     }
 
@@ -41,6 +60,29 @@ public final class EventBatch {
     public int tid(int i) { return buffer.getInt(at(i) + RecordLayout.TID); }
     public int nr(int i) { return buffer.getInt(at(i) + RecordLayout.NR); }
     public int cpu(int i) { return buffer.getInt(at(i) + RecordLayout.CPU); }
+
+    /**
+     * Hands every record to {@code sink}, in order: what a consumer that reads the whole batch
+     * should use. The records are copied to the heap in one bulk move and then read as words,
+     * which costs less than the per-field checks of the indexed getters.
+     */
+    public void forEach(RecordSink sink) {
+        if (wordsCopy == null) {
+            wordsCopy = new long[capacity * WORDS_PER_RECORD];
+        }
+        long[] w = wordsCopy;
+        int n = size;
+        words.get(0, w, 0, n * WORDS_PER_RECORD);
+        for (int i = 0, at = 0; i < n; i++, at += WORDS_PER_RECORD) {
+            sink.accept(w[at + RecordLayout.END_NS / 8], w[at + RecordLayout.LATENCY_NS / 8],
+                    w[at + RecordLayout.RET / 8], int32(w, at, RecordLayout.TGID), int32(w, at, RecordLayout.NR));
+        }
+    }
+
+    /** The 32-bit field at byte {@code offset} of the record at word {@code at} (little-endian words). */
+    private static int int32(long[] w, int at, int offset) {
+        return (int) (w[at + offset / 8] >>> (offset % 8 * 8));
+    }
 
     /** The native memory the shim writes into; for the binding. */
     public ByteBuffer buffer() { return buffer; }

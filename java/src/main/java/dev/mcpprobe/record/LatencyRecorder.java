@@ -96,6 +96,8 @@ public final class LatencyRecorder {
     private long windowEndNs;
     private LossCounters lossAtLastReport = LossCounters.ZERO;
     private boolean finished;
+    /** Made once: a method reference per batch could allocate. */
+    private final EventBatch.RecordSink recordOne = this::record;
 
     /**
      * @param startNs when recording starts, {@code CLOCK_MONOTONIC} ns ({@link System#nanoTime()});
@@ -117,10 +119,7 @@ public final class LatencyRecorder {
 
     /** Records every call of the batch. */
     public void record(EventBatch batch) {
-        int size = batch.size();
-        for (int i = 0; i < size; i++) {
-            record(batch.endNs(i), batch.latencyNs(i), batch.ret(i), batch.tgid(i), batch.nr(i));
-        }
+        batch.forEach(recordOne);
     }
 
     /**
