@@ -29,6 +29,11 @@ public final class LatencyDistribution {
     private final long above50msCount;
     private final long[] log2Counts;
     private final Histogram histogram;
+    /** The percentiles every report shows, computed once: each query scans the histogram. */
+    private final long p50Ns;
+    private final long p90Ns;
+    private final long p99Ns;
+    private final long p999Ns;
 
     private LatencyDistribution(long count, long errorCount, long sumNs, long minNs, long maxNs,
             long highLatencyCount, long atOrAbove10msCount, long above50msCount,
@@ -43,6 +48,10 @@ public final class LatencyDistribution {
         this.above50msCount = above50msCount;
         this.log2Counts = log2Counts;
         this.histogram = histogram;
+        this.p50Ns = valueAtPercentile(50);
+        this.p90Ns = valueAtPercentile(90);
+        this.p99Ns = valueAtPercentile(99);
+        this.p999Ns = valueAtPercentile(99.9);
     }
 
     /**
@@ -85,15 +94,13 @@ public final class LatencyDistribution {
     public long meanNs() { return count == 0 ? 0 : sumNs / count; }
     /** Calls above the threshold of the snapshot this distribution belongs to. */
     public long highLatencyCount() { return highLatencyCount; }
-    public long atOrAbove10msCount() { return atOrAbove10msCount; }
-    public long above50msCount() { return above50msCount; }
 
-    public long p50Ns() { return valueAtPercentile(50); }
-    public long p90Ns() { return valueAtPercentile(90); }
-    public long p99Ns() { return valueAtPercentile(99); }
-    public long p999Ns() { return valueAtPercentile(99.9); }
+    public long p50Ns() { return p50Ns; }
+    public long p90Ns() { return p90Ns; }
+    public long p99Ns() { return p99Ns; }
+    public long p999Ns() { return p999Ns; }
 
-    public Verdict verdict() { return Verdict.of(count, p99Ns()); }
+    public Verdict verdict() { return Verdict.of(count, p99Ns); }
 
     /** The latency at {@code percentile} (0..100) in ns; 0 without calls. */
     public long valueAtPercentile(double percentile) {
@@ -147,7 +154,10 @@ public final class LatencyDistribution {
         return rows;
     }
 
-    /** A copy of the HdrHistogram (ns), e.g. to serialise it or to merge it elsewhere. */
+    /**
+     * A copy of the HdrHistogram (ns, 2 significant digits), e.g. to send it to another host in
+     * HdrHistogram's compressed encoding and add it to a histogram there.
+     */
     public Histogram histogramCopy() { return copyOfHistogram(histogram); }
 
     /** Both groups of calls as one: exactly as if recorded together when both histograms have the same precision. */
@@ -175,7 +185,7 @@ public final class LatencyDistribution {
 
     @Override
     public String toString() {
-        return "LatencyDistribution[count=" + count + ", p50Ns=" + p50Ns() + ", p99Ns=" + p99Ns()
+        return "LatencyDistribution[count=" + count + ", p50Ns=" + p50Ns + ", p99Ns=" + p99Ns
                 + ", maxNs=" + maxNs + ", log2=" + Arrays.toString(log2Counts) + "]";
     }
 }

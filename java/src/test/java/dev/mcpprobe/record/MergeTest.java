@@ -9,6 +9,8 @@ import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.testing.Call;
 import dev.mcpprobe.testing.RandomCalls;
 import dev.mcpprobe.testing.RandomCalls.Shape;
+import org.HdrHistogram.Histogram;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,6 +56,27 @@ class MergeTest {
         LatencySnapshot sa = a.finish(END_NS, LossCounters.ZERO);
         LatencySnapshot sb = b.finish(END_NS, LossCounters.ZERO);
         assertEquals(JsonReport.render(sa.merge(sb)), JsonReport.render(sb.merge(sa)));
+    }
+
+    @Test
+    void histogramsTravelInHdrHistogramsEncodingAndAddUpExactly() throws Exception {
+        List<Call> calls = RandomCalls.generate(4, Shape.LOG_UNIFORM, 10_000, 0, 1_000);
+        LatencyRecorder here = recorder();
+        LatencyRecorder there = recorder();
+        LatencyRecorder both = recorder();
+        for (int i = 0; i < calls.size(); i++) {
+            calls.get(i).recordInto(i % 3 == 0 ? there : here);
+            calls.get(i).recordInto(both);
+        }
+        Histogram sent = there.finish(END_NS, LossCounters.ZERO).total().histogramCopy();
+        ByteBuffer wire = ByteBuffer.allocate(sent.getNeededByteBufferCapacity());
+        sent.encodeIntoCompressedByteBuffer(wire);
+        wire.flip();
+        Histogram received = Histogram.decodeFromCompressedByteBuffer(wire, 0);
+
+        Histogram merged = here.finish(END_NS, LossCounters.ZERO).total().histogramCopy();
+        merged.add(received);
+        assertEquals(both.finish(END_NS, LossCounters.ZERO).total().histogramCopy(), merged);
     }
 
     @Test
