@@ -12,17 +12,12 @@ import java.nio.LongBuffer;
  * and copy out what must outlive it. Not thread-safe.
  */
 public final class EventBatch {
-    /** Receives the fields of one record, see {@link #forEach}. */
-    @FunctionalInterface
-    public interface RecordSink {
-        void accept(long endNs, long latencyNs, long ret, int tgid, int nr);
-    }
-
-    private static final int WORDS_PER_RECORD = RecordLayout.RECORD_BYTES / Long.BYTES;
+    /** A record is this many 8-byte words in {@link #copyWords}. */
+    public static final int WORDS_PER_RECORD = RecordLayout.RECORD_BYTES / Long.BYTES;
 
     static {
         if (RecordLayout.RECORD_BYTES % Long.BYTES != 0) {
-            throw new AssertionError("forEach reads records as 8-byte words");
+            throw new AssertionError("copyWords reads records as 8-byte words");
         }
     }
 
@@ -30,8 +25,6 @@ public final class EventBatch {
     private final LongBuffer words;
     private final int capacity;
     private int size;
-    /** Heap copy of the records for {@link #forEach}; made on first use. */
-    private long[] wordsCopy;
 
     /** A batch with room for {@code capacity} records, in native (off-heap) memory. */
     public static EventBatch allocate(int capacity) {
@@ -62,26 +55,25 @@ public final class EventBatch {
     public int cpu(int i) { return buffer.getInt(at(i) + RecordLayout.CPU); }
 
     /**
-     * Hands every record to {@code sink}, in order: what a consumer that reads the whole batch
-     * should use. The records are copied to the heap in one bulk move and then read as words,
-     * which costs less than the per-field checks of the indexed getters.
+     * Copies the records, as little-endian 8-byte words, into {@code words} (room for at least
+     * {@code size() * WORDS_PER_RECORD}) and returns {@link #size()}; read them with
+     * {@link #endNs(long[], int)} and its siblings. For a consumer that reads the whole batch: one
+     * bulk move, then plain array reads, costs less than the per-field checks of the indexed getters.
      */
-    public void forEach(RecordSink sink) {
-        if (wordsCopy == null) {
-            wordsCopy = new long[capacity * WORDS_PER_RECORD];
-        }
-        long[] w = wordsCopy;
-        int n = size;
-        words.get(0, w, 0, n * WORDS_PER_RECORD);
-        for (int i = 0, at = 0; i < n; i++, at += WORDS_PER_RECORD) {
-            sink.accept(w[at + RecordLayout.END_NS / 8], w[at + RecordLayout.LATENCY_NS / 8],
-                    w[at + RecordLayout.RET / 8], int32(w, at, RecordLayout.TGID), int32(w, at, RecordLayout.NR));
-        }
+    public int copyWords(long[] words) {
+        this.words.get(0, words, 0, size * WORDS_PER_RECORD);
+        return size;
     }
 
-    /** The 32-bit field at byte {@code offset} of the record at word {@code at} (little-endian words). */
-    private static int int32(long[] w, int at, int offset) {
-        return (int) (w[at + offset / 8] >>> (offset % 8 * 8));
+    public static long endNs(long[] words, int i) { return words[i * WORDS_PER_RECORD + RecordLayout.END_NS / 8]; }
+    public static long latencyNs(long[] words, int i) { return words[i * WORDS_PER_RECORD + RecordLayout.LATENCY_NS / 8]; }
+    public static long ret(long[] words, int i) { return words[i * WORDS_PER_RECORD + RecordLayout.RET / 8]; }
+    public static int tgid(long[] words, int i) { return int32(words, i, RecordLayout.TGID); }
+    public static int nr(long[] words, int i) { return int32(words, i, RecordLayout.NR); }
+
+    /** The 32-bit field at byte {@code offset} of record {@code i}. */
+    private static int int32(long[] words, int i, int offset) {
+        return (int) (words[i * WORDS_PER_RECORD + offset / 8] >>> (offset % 8 * 8));
     }
 
     /** The native memory the shim writes into; for the binding. */

@@ -96,8 +96,8 @@ public final class LatencyRecorder {
     private long windowEndNs;
     private LossCounters lossAtLastReport = LossCounters.ZERO;
     private boolean finished;
-    /** Made once: a method reference per batch could allocate. */
-    private final EventBatch.RecordSink recordOne = this::record;
+    /** The batch being recorded, copied out of native memory; grows to the largest batch seen. */
+    private long[] batchWords = new long[0];
 
     /**
      * @param startNs when recording starts, {@code CLOCK_MONOTONIC} ns ({@link System#nanoTime()});
@@ -119,7 +119,23 @@ public final class LatencyRecorder {
 
     /** Records every call of the batch. */
     public void record(EventBatch batch) {
-        batch.forEach(recordOne);
+        long[] words = batchWords;
+        if (words.length < batch.capacity() * EventBatch.WORDS_PER_RECORD) {
+            words = batchWords = new long[batch.capacity() * EventBatch.WORDS_PER_RECORD];
+        }
+        int size = batch.copyWords(words);
+        // The per-call work sits in this loop rather than behind a call per event: C2 will not
+        // inline a per-event method that it has already compiled on its own into a large body.
+        for (int i = 0; i < size; i++) {
+            long endNs = EventBatch.endNs(words, i);
+            if (endNs >= windowEndNs || endNs < windowStartNs) {
+                recordOutsideOpenWindow(endNs, EventBatch.latencyNs(words, i), EventBatch.ret(words, i),
+                        EventBatch.tgid(words, i), EventBatch.nr(words, i));
+            } else {
+                current.record(EventBatch.latencyNs(words, i), EventBatch.ret(words, i),
+                        EventBatch.tgid(words, i), EventBatch.nr(words, i));
+            }
+        }
     }
 
     /**
