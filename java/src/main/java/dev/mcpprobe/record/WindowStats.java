@@ -34,7 +34,7 @@ final class WindowStats {
 
     WindowStats(long thresholdNs, int maxProcesses, Syscalls syscalls) {
         this.thresholdNs = thresholdNs;
-        this.rareFromNs = Math.min(thresholdNs + 1, Verdict.EXCELLENT_BELOW_NS);
+        this.rareFromNs = Math.min(thresholdNs, Verdict.EXCELLENT_BELOW_NS - 1) + 1;
         this.syscalls = syscalls;
         this.processes = new ProcessTable(maxProcesses);
     }
