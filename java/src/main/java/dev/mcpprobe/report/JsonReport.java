@@ -8,6 +8,7 @@ import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import dev.mcpprobe.snapshot.Verdict;
 import java.math.BigDecimal;
+import java.util.Locale;
 import java.util.function.IntFunction;
 
 /**
@@ -29,7 +30,7 @@ public final class JsonReport {
         Verdict verdict = snapshot.verdict();
         StringBuilder out = new StringBuilder(1024);
         out.append("{\"report\":\"mcp_latency\"");
-        field(out, "window", snapshot.kind().name().toLowerCase(java.util.Locale.ROOT));
+        field(out, "window", snapshot.kind().name().toLowerCase(Locale.ROOT));
         out.append(",\"window_s\":").append(BigDecimal.valueOf(snapshot.windowLengthNs(), 9)
                 .stripTrailingZeros().toPlainString());
         field(out, "window_start_ns", snapshot.windowStartNs());
