@@ -18,13 +18,15 @@ import java.util.Objects;
  * ({@code endNs}): the report of an interval holds exactly the calls that completed in it. A window
  * closes when a call from a later window arrives or when {@link #rotateIfDue} sees the clock past
  * its end; a call that arrives after its window closed (records from different CPUs can be a few
- * microseconds out of order) still joins that window until it has been reported.
+ * microseconds out of order) still joins that window until it has been reported, and the open
+ * window after that.
  *
- * <p>Single writer: one thread (the probe's consumer) calls every method. Recording allocates
- * nothing once a syscall or process has been seen and takes no locks; histograms are copied
- * only when a window is reported.
+ * <p>Single writer: one thread (the probe's consumer) calls every method; the snapshots it hands
+ * out are immutable and may go to any thread. Recording takes no locks and allocates nothing per
+ * call: only when a window closes, and when a syscall or process first needs storage in a
+ * window's (reused) tables. Histograms are copied only when a snapshot is taken.
  *
- * <p>Typical use:
+ * <p>Typical use ({@code probe} stands for the pipeline that drains the ring buffer):
  * <pre>{@code
  * LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), System.nanoTime());
  * while (running) {
@@ -46,7 +48,10 @@ public final class LatencyRecorder {
     public record Config(long intervalNs, long thresholdNs, int maxProcesses, Syscalls syscalls) {
         public static final long DEFAULT_INTERVAL_NS = 10_000_000_000L;
         public static final long DEFAULT_THRESHOLD_NS = 50_000_000L;
-        /** Each process costs about 30 KB per window kept (interval and whole run). */
+        /**
+         * Each syscall and process seen costs about 24 KB per window held (more if it has calls
+         * of over 2 s); the recorder holds the open window, the whole run, and a spare or two.
+         */
         public static final int DEFAULT_MAX_PROCESSES = 256;
 
         public Config {
