@@ -63,8 +63,11 @@ public final class TextReport {
         return out.toString();
     }
 
-    /** {@code last 10s}, {@code since start, 1m 5s}, {@code whole run, 1m 5s}; prefixed by the subject if any. */
-    static String title(LatencySnapshot snapshot) {
+    /**
+     * What the header says the report covers: {@code last 10s}, {@code since start, 1m 5s},
+     * {@code whole run, 1m 5s}; prefixed by the subject if any ({@code thinking, last 10s}).
+     */
+    public static String title(LatencySnapshot snapshot) {
         String span = Durations.span(snapshot.windowLengthNs());
         String window = switch (snapshot.kind()) {
             case INTERVAL -> "last " + span;
@@ -138,7 +141,7 @@ public final class TextReport {
         }
     }
 
-    static String processLabel(ProcessLatency p, IntFunction<String> names) {
+    private static String processLabel(ProcessLatency p, IntFunction<String> names) {
         if (p.isOther()) {
             return "Other processes";
         }
