@@ -1,12 +1,10 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.snapshot.LatencySnapshot;
-import dev.mcpprobe.snapshot.ProcessLatency;
+import dev.mcpprobe.decode.EventBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,11 +14,20 @@ final class ProcessNames {
     private final Map<Integer, String> comms = new ConcurrentHashMap<>();
     private final Map<Integer, String> cmdlines = new ConcurrentHashMap<>();
 
-    /** Looks up the processes of these snapshots while they may still be running. */
-    void remember(List<LatencySnapshot> snapshots) {
-        for (LatencySnapshot s : snapshots) {
-            for (ProcessLatency p : s.processes()) {
-                name(p.tgid());
+    private int lastSeen;
+
+    /**
+     * Looks up processes the first time they appear, while they are still running: a short-lived
+     * child is gone by the time a report is printed. Consumer thread only; one compare per record.
+     */
+    void see(EventBatch batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            int tgid = batch.tgid(i);
+            if (tgid != lastSeen) {
+                lastSeen = tgid;
+                if (!comms.containsKey(tgid)) {
+                    name(tgid);
+                }
             }
         }
     }

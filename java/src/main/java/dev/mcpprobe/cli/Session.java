@@ -46,7 +46,7 @@ final class Session {
         t.setDaemon(true);
         return t;
     });
-    private volatile long lastPollNs;
+    private volatile long drainedNs;
     private volatile String stopReason = "stopped";
 
     Session(Options options, PrintStream out, PrintStream err) {
@@ -82,17 +82,20 @@ final class Session {
                 .withIntervalNs(options.interval().toNanos())
                 .withThresholdNs(options.threshold().toNanos()), startNs);
         err.println("Attaching " + probe.programCount() + " probes...");
-        err.println("Tracing syscalls of " + describeTargets(probe)
-                + (duration != null ? " for " + Durations.span(duration.toNanos()) : "")
-                + (probe.launched().isPresent() ? " until it exits" : "") + ". Hit Ctrl-C to end.");
+        String until = probe.launched().isPresent()
+                ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
+                : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
+        err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
         probe.start((batch, nowNs) -> {
             recorder.record(batch);
+            names.see(batch);
             if (nowNs >= recorder.currentWindowEndNs()) {
                 List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
-                names.remember(done);
                 done.forEach(s -> printer.execute(() -> print(s)));
             }
-            lastPollNs = nowNs;
+            if (batch.size() < batch.capacity()) {
+                drainedNs = nowNs; // the ring was empty at nowNs
+            }
         });
         Thread hook = new Thread(() -> {
             stopReason = "interrupted";
@@ -108,8 +111,8 @@ final class Session {
 
         waitForStop(probe, duration);
         long stopNs = System.nanoTime();
-        // The consumer drains on its timer: wait for one poll that ends after the stop.
-        while (lastPollNs < stopNs && System.nanoTime() - stopNs < FINAL_DRAIN_TIMEOUT_NS && probe.consumerFailure().isEmpty()) {
+        // The consumer drains on its timer: wait until it has emptied the ring after the stop.
+        while (drainedNs < stopNs && System.nanoTime() - stopNs < FINAL_DRAIN_TIMEOUT_NS && probe.consumerFailure().isEmpty()) {
             Thread.sleep(1);
         }
         LossCounters loss = probe.lossCounters();
@@ -118,7 +121,6 @@ final class Session {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
         }
         LatencySnapshot whole = recorder.finish(stopNs, loss);
-        names.remember(List.of(whole));
         printer.shutdown();
         printer.awaitTermination(10, TimeUnit.SECONDS);
 

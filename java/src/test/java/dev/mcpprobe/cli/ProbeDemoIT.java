@@ -110,10 +110,12 @@ class ProbeDemoIT {
         Run run = probeDemo("--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=2000");
         assertEquals(0, run.status(), run.err());
         List<String> lines = run.out().lines().toList();
-        int header = lines.indexOf("========== MCP Latency Report (whole run, " + lines.stream()
-                .filter(l -> l.startsWith("========== MCP Latency Report (whole run, ")).findFirst()
-                .map(l -> l.substring("========== MCP Latency Report (whole run, ".length(), l.length() - " ==========".length() - 1))
-                .orElse("?") + ") ==========");
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            if (lines.get(i).matches("========== MCP Latency Report \\(whole run, [0-9.]+m?s\\) ==========")) {
+                header = i;
+            }
+        }
         assertTrue(header >= 0, "header line in:\n" + run.out());
         assertEquals("Syscall Latency Distribution (microseconds):", lines.get(header + 1));
         int row = header + 2;

@@ -1,0 +1,111 @@
+package dev.mcpprobe.record;
+
+import dev.mcpprobe.snapshot.LatencyDistribution;
+import dev.mcpprobe.snapshot.Log2Buckets;
+import dev.mcpprobe.snapshot.Verdict;
+import java.util.Arrays;
+
+/**
+ * Counters of one group of calls (one syscall, one process, or a sum of them). Single writer.
+ *
+ * <p>Built for the per-call cost: both histograms live in one array ({@link Log2Buckets} buckets
+ * of the latency in µs first, then the {@link FineBuckets} of the latency in ns), so a call
+ * touches this object and one array; failures and slow calls take {@link #recordRare}; the count
+ * is the sum of the log2 buckets and is not kept separately.
+ */
+final class LatencyStats {
+    /** Where the fine buckets start in {@link #counts}. */
+    static final int FINE_OFFSET = Log2Buckets.COUNT;
+
+    private long[] counts = new long[FINE_OFFSET + FineBuckets.INITIAL_COUNT];
+    private long sumNs;
+    private long minNs = Long.MAX_VALUE;
+    private long maxNs = Long.MIN_VALUE;
+    private long errorCount;
+    private long highLatencyCount;
+    private long atOrAbove10msCount;
+    private long above50msCount;
+
+    /**
+     * @param log2Index {@link Log2Buckets} bucket of the latency in µs
+     * @param fineSlot  {@link #FINE_OFFSET} + {@link FineBuckets} bucket of the latency in ns
+     */
+    void record(long latencyNs, int log2Index, int fineSlot) {
+        long[] c = counts;
+        if (fineSlot >= c.length) {
+            c = grow(fineSlot);
+        }
+        c[log2Index]++;
+        c[fineSlot]++;
+        sumNs += latencyNs;
+        // Branches, not min/max: after the first calls they are almost never taken, so nothing is stored.
+        if (latencyNs < minNs) {
+            minNs = latencyNs;
+        }
+        if (latencyNs > maxNs) {
+            maxNs = latencyNs;
+        }
+    }
+
+    /** The rest of a call that failed or was slow enough to reach a limit; after {@link #record}. */
+    void recordRare(long latencyNs, boolean failed, long thresholdNs) {
+        if (failed) {
+            errorCount++;
+        }
+        if (latencyNs > thresholdNs) {
+            highLatencyCount++;
+        }
+        if (latencyNs >= Verdict.EXCELLENT_BELOW_NS) {
+            atOrAbove10msCount++;
+        }
+        if (latencyNs > Verdict.GOOD_UP_TO_NS) {
+            above50msCount++;
+        }
+    }
+
+    private long[] grow(int slot) {
+        counts = Arrays.copyOf(counts, Math.max(slot + 1, counts.length * 2));
+        return counts;
+    }
+
+    void add(LatencyStats other) {
+        if (other.counts.length > counts.length) {
+            grow(other.counts.length - 1);
+        }
+        for (int i = 0; i < other.counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        sumNs += other.sumNs;
+        minNs = Math.min(minNs, other.minNs);
+        maxNs = Math.max(maxNs, other.maxNs);
+        errorCount += other.errorCount;
+        highLatencyCount += other.highLatencyCount;
+        atOrAbove10msCount += other.atOrAbove10msCount;
+        above50msCount += other.above50msCount;
+    }
+
+    void reset() {
+        Arrays.fill(counts, 0);
+        sumNs = 0;
+        minNs = Long.MAX_VALUE;
+        maxNs = Long.MIN_VALUE;
+        errorCount = 0;
+        highLatencyCount = 0;
+        atOrAbove10msCount = 0;
+        above50msCount = 0;
+    }
+
+    long count() {
+        long count = 0;
+        for (int i = 0; i < FINE_OFFSET; i++) {
+            count += counts[i];
+        }
+        return count;
+    }
+
+    LatencyDistribution toDistribution() {
+        return LatencyDistribution.copyOf(count(), errorCount, sumNs, minNs, maxNs, highLatencyCount,
+                atOrAbove10msCount, above50msCount, Arrays.copyOf(counts, FINE_OFFSET),
+                FineBuckets.toHistogram(counts, FINE_OFFSET));
+    }
+}

@@ -1,0 +1,178 @@
+package dev.mcpprobe.report;
+
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.HistogramBucket;
+import dev.mcpprobe.snapshot.LatencyDistribution;
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.ProcessLatency;
+import dev.mcpprobe.snapshot.SyscallLatency;
+import dev.mcpprobe.snapshot.Verdict;
+import java.math.BigDecimal;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * The report as one JSON object on one line (no trailing newline), for machines: every count of
+ * the text report and more. Latencies are integers in ns; without calls, percentiles are null.
+ * Histogram rows are those of the text report, {@code lo} inclusive and {@code hi} exclusive in
+ * microseconds ({@code lo} is null for the row of negative values).
+ */
+public final class JsonReport {
+
+    public static String render(LatencySnapshot snapshot) {
+        return render(snapshot, tgid -> null);
+    }
+
+    /** @param processNames name of a process by tgid, or null if unknown */
+    public static String render(LatencySnapshot snapshot, IntFunction<String> processNames) {
+        LatencyDistribution total = snapshot.total();
+        LossCounters loss = snapshot.loss();
+        Verdict verdict = snapshot.verdict();
+        StringBuilder out = new StringBuilder(1024);
+        out.append("{\"report\":\"mcp_latency\"");
+        field(out, "window", snapshot.kind().name().toLowerCase(Locale.ROOT));
+        out.append(",\"window_s\":").append(BigDecimal.valueOf(snapshot.windowLengthNs(), 9)
+                .stripTrailingZeros().toPlainString());
+        field(out, "window_start_ns", snapshot.windowStartNs());
+        field(out, "window_end_ns", snapshot.windowEndNs());
+        out.append(",\"final\":").append(snapshot.isFinal());
+        out.append(",\"subject\":");
+        string(out, snapshot.subject().orElse(null));
+        field(out, "total_calls", total.count());
+        field(out, "errors", total.errorCount());
+        field(out, "dropped", loss.dropped());
+        field(out, "lost", loss.lost());
+        out.append(",\"loss\":{\"emitted\":").append(loss.emitted());
+        field(out, "dropped", loss.dropped());
+        field(out, "orphan_exits", loss.orphanExits());
+        field(out, "state_failures", loss.stateFailures());
+        out.append('}');
+        field(out, "high_latency_calls", total.highLatencyCount());
+        field(out, "threshold_ns", snapshot.thresholdNs());
+        field(out, "sum_ns", total.sumNs());
+        out.append(",\"min_ns\":").append(total.count() == 0 ? "null" : Long.toString(total.minNs()));
+        out.append(",\"mean_ns\":").append(total.count() == 0 ? "null" : Long.toString(total.meanNs()));
+        out.append(",\"percentiles_ns\":{");
+        percentile(out, "p50", total, 50);
+        out.append(',');
+        percentile(out, "p90", total, 90);
+        out.append(',');
+        percentile(out, "p99", total, 99);
+        out.append(',');
+        percentile(out, "p999", total, 99.9);
+        out.append(",\"max\":").append(total.count() == 0 ? "null" : Long.toString(total.maxNs()));
+        out.append('}');
+        appendHistogram(out, total);
+        appendSyscalls(out, snapshot);
+        appendProcesses(out, snapshot, processNames);
+        out.append(",\"verdict\":");
+        string(out, verdict.name());
+        out.append(",\"verdict_rule\":");
+        string(out, verdict.rule());
+        out.append(",\"action\":");
+        string(out, verdict.action());
+        out.append('}');
+        return out.toString();
+    }
+
+    private static void appendHistogram(StringBuilder out, LatencyDistribution total) {
+        out.append(",\"histogram_us\":[");
+        String separator = "";
+        for (HistogramBucket row : total.buckets()) {
+            out.append(separator).append("{\"lo\":")
+                    .append(row.isNegative() ? "null" : Long.toString(row.lowUs()))
+                    .append(",\"hi\":").append(row.highUs())
+                    .append(",\"count\":").append(row.count()).append('}');
+            separator = ",";
+        }
+        out.append(']');
+    }
+
+    private static void appendSyscalls(StringBuilder out, LatencySnapshot snapshot) {
+        out.append(",\"syscalls\":[");
+        String separator = "";
+        for (SyscallLatency s : snapshot.syscalls()) {
+            LatencyDistribution latency = s.latency();
+            out.append(separator).append("{\"name\":");
+            string(out, s.name());
+            field(out, "nr", s.nr());
+            field(out, "count", latency.count());
+            field(out, "errors", latency.errorCount());
+            field(out, "p50_ns", latency.p50Ns());
+            field(out, "p99_ns", latency.p99Ns());
+            field(out, "max_ns", latency.maxNs());
+            out.append('}');
+            separator = ",";
+        }
+        out.append(']');
+    }
+
+    private static void appendProcesses(StringBuilder out, LatencySnapshot snapshot, IntFunction<String> names) {
+        out.append(",\"processes\":[");
+        String separator = "";
+        for (ProcessLatency p : snapshot.processes()) {
+            LatencyDistribution latency = p.latency();
+            out.append(separator).append("{\"tgid\":").append(p.tgid());
+            out.append(",\"name\":");
+            string(out, p.isOther() ? "other processes" : names.apply(p.tgid()));
+            field(out, "count", latency.count());
+            field(out, "errors", latency.errorCount());
+            field(out, "high_latency_calls", latency.highLatencyCount());
+            field(out, "p50_ns", latency.p50Ns());
+            field(out, "p90_ns", latency.p90Ns());
+            field(out, "p99_ns", latency.p99Ns());
+            field(out, "p999_ns", latency.p999Ns());
+            field(out, "max_ns", latency.maxNs());
+            out.append(",\"verdict\":");
+            string(out, latency.verdict().name());
+            out.append('}');
+            separator = ",";
+        }
+        out.append(']');
+    }
+
+    private static void percentile(StringBuilder out, String name, LatencyDistribution total, double percentile) {
+        out.append('"').append(name).append("\":")
+                .append(total.count() == 0 ? "null" : Long.toString(total.valueAtPercentile(percentile)));
+    }
+
+    private static void field(StringBuilder out, String name, long value) {
+        out.append(",\"").append(name).append("\":").append(value);
+    }
+
+    private static void field(StringBuilder out, String name, String value) {
+        out.append(",\"").append(name).append("\":");
+        string(out, value);
+    }
+
+    /** A JSON string, or null; escapes what RFC 8259 requires, plus U+2028/U+2029 for JavaScript readers. */
+    static void string(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private JsonReport() {}
+}

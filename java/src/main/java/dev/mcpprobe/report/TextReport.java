@@ -1,0 +1,152 @@
+package dev.mcpprobe.report;
+
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LatencyDistribution;
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.ProcessLatency;
+import dev.mcpprobe.snapshot.SyscallLatency;
+import dev.mcpprobe.snapshot.Verdict;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * The report in the format the project's users read: the block from the header rule to the footer
+ * rule is theirs unchanged (histogram rows identical to bpftrace's); what this project adds comes
+ * after the footer. Every line ends in {@code '\n'}.
+ *
+ * <pre>
+ * ========== MCP Latency Report (last 10s) ==========
+ * Syscall Latency Distribution (microseconds):
+ * [1K, 2K)             812 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+ * Total calls: 1245
+ * ⚠️  High latency calls (&gt;50ms): 2
+ * ===================================================
+ * Percentiles: P50 1.53ms | P90 1.87ms | P99 3.10ms | P99.9 48.1ms | max 61.2ms
+ * ...
+ * Verdict: EXCELLENT (P99 &lt; 10ms): systemd alone is enough; a kernel module is optional
+ * </pre>
+ */
+public final class TextReport {
+    private static final String RULE = "==========";
+    private static final int TOP_SYSCALLS = 5;
+    private static final int MAX_PROCESS_LINES = 10;
+
+    /** The report, without process names. */
+    public static String render(LatencySnapshot snapshot) {
+        return render(snapshot, tgid -> null);
+    }
+
+    /**
+     * @param processNames name of a process by tgid (e.g. its {@code comm}), or null if unknown
+     */
+    public static String render(LatencySnapshot snapshot, IntFunction<String> processNames) {
+        LatencyDistribution total = snapshot.total();
+        StringBuilder out = new StringBuilder(2048);
+        String header = RULE + " MCP Latency Report (" + title(snapshot) + ") " + RULE;
+        out.append(header).append('\n');
+        out.append("Syscall Latency Distribution (microseconds):\n");
+        BpftraceHistogram.appendRows(out, total.buckets());
+        out.append("Total calls: ").append(total.count()).append('\n');
+        out.append("⚠️  High latency calls (>").append(Durations.limit(snapshot.thresholdNs())).append("): ")
+                .append(total.highLatencyCount()).append('\n');
+        out.append("=".repeat(header.length())).append('\n');
+
+        appendPercentiles(out, total);
+        out.append("Failed calls (negative return): ").append(total.errorCount()).append('\n');
+        appendLoss(out, snapshot.loss());
+        appendTopSyscalls(out, snapshot);
+        appendProcesses(out, snapshot.processes(), processNames);
+        Verdict verdict = snapshot.verdict();
+        out.append("Verdict: ").append(verdict).append(" (").append(verdict.rule()).append("): ")
+                .append(verdict.action()).append('\n');
+        return out.toString();
+    }
+
+    /**
+     * What the header says the report covers: {@code last 10s}, {@code since start, 1m 5s},
+     * {@code whole run, 1m 5s}; prefixed by the subject if any ({@code thinking, last 10s}).
+     */
+    public static String title(LatencySnapshot snapshot) {
+        String span = Durations.span(snapshot.windowLengthNs());
+        String window = switch (snapshot.kind()) {
+            case INTERVAL -> "last " + span;
+            case SINCE_START -> "since start, " + span;
+            case WHOLE_RUN -> "whole run, " + span;
+        };
+        return snapshot.subject().map(subject -> subject + ", " + window).orElse(window);
+    }
+
+    private static void appendPercentiles(StringBuilder out, LatencyDistribution total) {
+        out.append("Percentiles: ");
+        if (total.count() == 0) {
+            out.append("no calls\n");
+            return;
+        }
+        out.append("P50 ").append(Durations.latency(total.p50Ns()))
+                .append(" | P90 ").append(Durations.latency(total.p90Ns()))
+                .append(" | P99 ").append(Durations.latency(total.p99Ns()))
+                .append(" | P99.9 ").append(Durations.latency(total.p999Ns()))
+                .append(" | max ").append(Durations.latency(total.maxNs())).append('\n');
+    }
+
+    private static void appendLoss(StringBuilder out, LossCounters loss) {
+        out.append("Events dropped: ").append(loss.dropped())
+                .append(" (ring buffer full); not timed: ").append(loss.stateFailures())
+                .append("; exits without entry: ").append(loss.orphanExits()).append('\n');
+    }
+
+    private static void appendTopSyscalls(StringBuilder out, LatencySnapshot snapshot) {
+        List<SyscallLatency> byCount = snapshot.topSyscallsByCount(TOP_SYSCALLS);
+        if (byCount.isEmpty()) {
+            return;
+        }
+        out.append("Top syscalls by count:");
+        String separator = " ";
+        for (SyscallLatency s : byCount) {
+            out.append(separator).append(s.name()).append(' ').append(s.latency().count());
+            if (s.latency().errorCount() > 0) {
+                out.append(" (").append(s.latency().errorCount()).append(" failed)");
+            }
+            separator = ", ";
+        }
+        out.append("\nTop syscalls by P99:");
+        separator = " ";
+        for (SyscallLatency s : snapshot.topSyscallsByP99(TOP_SYSCALLS)) {
+            out.append(separator).append(s.name()).append(' ').append(Durations.latency(s.latency().p99Ns()));
+            separator = ", ";
+        }
+        out.append('\n');
+    }
+
+    private static void appendProcesses(StringBuilder out, List<ProcessLatency> processes, IntFunction<String> names) {
+        if (processes.size() <= 1) {
+            return;
+        }
+        List<ProcessLatency> busiest = processes.stream()
+                .sorted(Comparator.comparingLong((ProcessLatency p) -> p.latency().count()).reversed()
+                        .thenComparingInt(ProcessLatency::tgid))
+                .limit(MAX_PROCESS_LINES).toList();
+        for (ProcessLatency p : busiest) {
+            LatencyDistribution latency = p.latency();
+            out.append(processLabel(p, names)).append(": ").append(latency.count()).append(" calls, P50 ")
+                    .append(Durations.latency(latency.p50Ns())).append(", P99 ")
+                    .append(Durations.latency(latency.p99Ns())).append(", max ")
+                    .append(Durations.latency(latency.maxNs())).append(", high latency ")
+                    .append(latency.highLatencyCount()).append(", ").append(latency.verdict()).append('\n');
+        }
+        if (processes.size() > busiest.size()) {
+            out.append("... and ").append(processes.size() - busiest.size()).append(" more processes\n");
+        }
+    }
+
+    private static String processLabel(ProcessLatency p, IntFunction<String> names) {
+        if (p.isOther()) {
+            return "Other processes";
+        }
+        String name = names.apply(p.tgid());
+        return name == null ? "Process " + p.tgid() : "Process " + p.tgid() + " (" + name + ")";
+    }
+
+    private TextReport() {}
+}

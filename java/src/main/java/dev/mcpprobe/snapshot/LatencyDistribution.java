@@ -1,0 +1,191 @@
+package dev.mcpprobe.snapshot;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The latencies of one group of calls (all of a window, one syscall, one process), immutable.
+ *
+ * <p>Count, errors, sum, min and max are exact. Percentiles come from an HdrHistogram (relative
+ * error under 0.8% with the recorder's 2 significant digits), clamped to the exact min and max;
+ * around the verdict limits (10 ms, 50 ms) exact counts decide, so the verdict taken from P99 is
+ * exact even where the histogram's bucket straddles a limit. Percentiles use the nearest-rank
+ * definition: the value of the call at rank {@code ceil(p/100 * count)}.
+ */
+public final class LatencyDistribution {
+    public static final LatencyDistribution EMPTY = new LatencyDistribution(
+            0, 0, 0, 0, 0, 0, 0, 0, new long[Log2Buckets.COUNT], new Histogram(1));
+
+    private final long count;
+    private final long errorCount;
+    private final long sumNs;
+    private final long minNs;
+    private final long maxNs;
+    private final long highLatencyCount;
+    private final long atOrAbove10msCount;
+    private final long above50msCount;
+    private final long[] log2Counts;
+    private final Histogram histogram;
+    /** The percentiles every report shows, computed once: each query scans the histogram. */
+    private final long p50Ns;
+    private final long p90Ns;
+    private final long p99Ns;
+    private final long p999Ns;
+
+    private LatencyDistribution(long count, long errorCount, long sumNs, long minNs, long maxNs,
+            long highLatencyCount, long atOrAbove10msCount, long above50msCount,
+            long[] log2Counts, Histogram histogram) {
+        this.count = count;
+        this.errorCount = errorCount;
+        this.sumNs = sumNs;
+        this.minNs = minNs;
+        this.maxNs = maxNs;
+        this.highLatencyCount = highLatencyCount;
+        this.atOrAbove10msCount = atOrAbove10msCount;
+        this.above50msCount = above50msCount;
+        this.log2Counts = log2Counts;
+        this.histogram = histogram;
+        this.p50Ns = valueAtPercentile(50);
+        this.p90Ns = valueAtPercentile(90);
+        this.p99Ns = valueAtPercentile(99);
+        this.p999Ns = valueAtPercentile(99.9);
+    }
+
+    /**
+     * A distribution from a recorder's counters, copying the arrays and the histogram.
+     *
+     * @param highLatencyCount   calls above the snapshot's threshold
+     * @param atOrAbove10msCount calls of at least {@link Verdict#EXCELLENT_BELOW_NS}
+     * @param above50msCount     calls above {@link Verdict#GOOD_UP_TO_NS}
+     * @param log2CountsUs       counts per {@link Log2Buckets} bucket of the latency in microseconds
+     * @param histogram          the latencies in ns (negative ones recorded as 0)
+     */
+    public static LatencyDistribution copyOf(long count, long errorCount, long sumNs, long minNs, long maxNs,
+            long highLatencyCount, long atOrAbove10msCount, long above50msCount,
+            long[] log2CountsUs, AbstractHistogram histogram) {
+        if (log2CountsUs.length != Log2Buckets.COUNT) {
+            throw new IllegalArgumentException("need " + Log2Buckets.COUNT + " log2 buckets, got " + log2CountsUs.length);
+        }
+        if (count == 0) {
+            return EMPTY;
+        }
+        return new LatencyDistribution(count, errorCount, sumNs, minNs, maxNs, highLatencyCount,
+                atOrAbove10msCount, above50msCount, log2CountsUs.clone(), copyOfHistogram(histogram));
+    }
+
+    private static Histogram copyOfHistogram(AbstractHistogram source) {
+        Histogram copy = new Histogram(source); // same layout, no counts yet
+        copy.setAutoResize(true);
+        copy.add(source);
+        return copy;
+    }
+
+    public long count() { return count; }
+    /** Calls that returned a negative value ({@code -errno}). */
+    public long errorCount() { return errorCount; }
+    public long sumNs() { return sumNs; }
+    /** Exact; 0 without calls. */
+    public long minNs() { return minNs; }
+    /** Exact; 0 without calls. */
+    public long maxNs() { return maxNs; }
+    public long meanNs() { return count == 0 ? 0 : sumNs / count; }
+    /** Calls above the threshold of the snapshot this distribution belongs to. */
+    public long highLatencyCount() { return highLatencyCount; }
+
+    public long p50Ns() { return p50Ns; }
+    public long p90Ns() { return p90Ns; }
+    public long p99Ns() { return p99Ns; }
+    public long p999Ns() { return p999Ns; }
+
+    public Verdict verdict() { return Verdict.of(count, p99Ns); }
+
+    /** The latency at {@code percentile} (0..100) in ns; 0 without calls. */
+    public long valueAtPercentile(double percentile) {
+        if (percentile < 0 || percentile > 100 || Double.isNaN(percentile)) {
+            throw new IllegalArgumentException("percentile must be in 0..100, got " + percentile);
+        }
+        if (count == 0) {
+            return 0;
+        }
+        long value = Math.max(minNs, Math.min(maxNs, histogram.getValueAtPercentile(percentile)));
+        long rank = rankOf(percentile);
+        // The exact counts say on which side of each verdict limit the call at this rank lies.
+        if (rank <= count - atOrAbove10msCount) {
+            value = Math.min(value, Verdict.EXCELLENT_BELOW_NS - 1);
+        } else {
+            value = Math.max(value, Verdict.EXCELLENT_BELOW_NS);
+        }
+        if (rank <= count - above50msCount) {
+            value = Math.min(value, Verdict.GOOD_UP_TO_NS);
+        } else {
+            value = Math.max(value, Verdict.GOOD_UP_TO_NS + 1);
+        }
+        return value;
+    }
+
+    /** The 1-based rank HdrHistogram answers for; nudged down so that 99% of 100 is rank 99, not 100. */
+    private long rankOf(double percentile) {
+        double requested = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0), 100);
+        return Math.max(1, (long) Math.ceil(requested / 100 * count));
+    }
+
+    /** Count in {@link Log2Buckets} bucket {@code index}. */
+    public long log2Count(int index) { return log2Counts[index]; }
+
+    /** The rows bpftrace would print: from the first to the last non-empty bucket, empty ones between. */
+    public List<HistogramBucket> buckets() {
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < log2Counts.length; i++) {
+            if (log2Counts[i] != 0) {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        List<HistogramBucket> rows = new ArrayList<>(first < 0 ? 0 : last - first + 1);
+        for (int i = first; first >= 0 && i <= last; i++) {
+            rows.add(new HistogramBucket(i, log2Counts[i]));
+        }
+        return rows;
+    }
+
+    /**
+     * A copy of the HdrHistogram (ns, 2 significant digits), e.g. to send it to another host in
+     * HdrHistogram's compressed encoding and add it to a histogram there.
+     */
+    public Histogram histogramCopy() { return copyOfHistogram(histogram); }
+
+    /** Both groups of calls as one: exactly as if recorded together when both histograms have the same precision. */
+    public LatencyDistribution merge(LatencyDistribution other) {
+        if (other.count == 0) {
+            return this;
+        }
+        if (count == 0) {
+            return other;
+        }
+        long[] log2 = log2Counts.clone();
+        for (int i = 0; i < log2.length; i++) {
+            log2[i] += other.log2Counts[i];
+        }
+        // Keep the finer precision of the two; add() re-buckets the coarser one's values.
+        boolean keepMine = histogram.getNumberOfSignificantValueDigits()
+                >= other.histogram.getNumberOfSignificantValueDigits();
+        Histogram merged = copyOfHistogram(keepMine ? histogram : other.histogram);
+        merged.add(keepMine ? other.histogram : histogram);
+        return new LatencyDistribution(count + other.count, errorCount + other.errorCount, sumNs + other.sumNs,
+                Math.min(minNs, other.minNs), Math.max(maxNs, other.maxNs),
+                highLatencyCount + other.highLatencyCount, atOrAbove10msCount + other.atOrAbove10msCount,
+                above50msCount + other.above50msCount, log2, merged);
+    }
+
+    @Override
+    public String toString() {
+        return "LatencyDistribution[count=" + count + ", p50Ns=" + p50Ns + ", p99Ns=" + p99Ns
+                + ", maxNs=" + maxNs + ", log2=" + Arrays.toString(log2Counts) + "]";
+    }
+}

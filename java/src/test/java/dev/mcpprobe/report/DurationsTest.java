@@ -1,0 +1,29 @@
+package dev.mcpprobe.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DurationsTest {
+
+    @ParameterizedTest
+    @CsvSource({"0, 0ns", "999, 999ns", "1000, 1.00µs", "12345, 12.3µs", "999499, 999µs", "999500, 1.00ms",
+        "1534000, 1.53ms", "75000000, 75.0ms", "2100000000, 2.10s", "3600000000000, 3600s"})
+    void latencyToThreeSignificantDigits(long ns, String expected) {
+        assertEquals(expected, Durations.latency(ns));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"50000000, 50ms", "1000000000, 1s", "1500000, 1500µs", "1500, 1500ns", "0, 0ns"})
+    void limitExactlyInTheLargestUnitThatDividesIt(long ns, String expected) {
+        assertEquals(expected, Durations.limit(ns));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500000000, 500ms", "10000000000, 10s", "12500000000, 12.5s", "120000000000, 2m",
+        "65200000000, 1m 5s", "3725000000000, 1h 2m 5s", "59960000000, 1m"})
+    void spanCompactly(long ns, String expected) {
+        assertEquals(expected, Durations.span(ns));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.mcpprobe.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.record.LatencyRecorder;
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonReportTest {
+    private static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final long SECOND_NS = 1_000_000_000L;
+
+    private static LatencySnapshot snapshot(boolean withCalls) {
+        LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), 0);
+        if (withCalls) {
+            recorder.record(1, 1_500_000, 0, 10, 0);
+            recorder.record(2, 2_500_000, -2, 10, 257);
+            recorder.record(3, 80_000_000, 0, 20, 232);
+        }
+        return recorder.rotateIfDue(10 * SECOND_NS, new LossCounters(5, 1, 0, 1)).get(0);
+    }
+
+    @Test
+    void reportIsOneLineOfJsonWithTheIssuesFields() throws Exception {
+        String json = JsonReport.render(snapshot(true), Map.of(10, "thinking", 20, "memory")::get);
+        assertFalse(json.contains("\n"));
+        JsonNode report = STRICT.readTree(json);
+        assertEquals(10, report.get("window_s").asInt());
+        assertFalse(report.get("final").asBoolean());
+        assertTrue(report.get("final").isBoolean());
+        assertEquals(3, report.get("total_calls").asLong());
+        assertEquals(1, report.get("dropped").asLong());
+        assertEquals(2, report.get("lost").asLong());
+        assertEquals(1, report.get("high_latency_calls").asLong());
+        assertEquals(50_000_000, report.get("threshold_ns").asLong());
+        for (String p : List.of("p50", "p90", "p99", "p999", "max")) {
+            assertTrue(report.get("percentiles_ns").get(p).isIntegralNumber(), p);
+        }
+        assertEquals(80_000_000, report.get("percentiles_ns").get("max").asLong());
+        JsonNode firstRow = report.get("histogram_us").get(0);
+        assertEquals(1024, firstRow.get("lo").asLong());
+        assertEquals(2048, firstRow.get("hi").asLong());
+        assertEquals(1, firstRow.get("count").asLong());
+        JsonNode openat = report.get("syscalls").get(2);
+        assertEquals("openat", openat.get("name").asText(), "syscalls by number: read 0, epoll_wait 232, openat 257");
+        for (String field : List.of("nr", "count", "errors", "p50_ns", "p99_ns", "max_ns")) {
+            assertTrue(openat.get(field).isIntegralNumber(), field);
+        }
+        assertEquals(1, openat.get("errors").asLong());
+        assertEquals("memory", report.get("processes").get(1).get("name").asText());
+        assertEquals("PROBLEMATIC", report.get("verdict").asText());
+        assertEquals("a zero-copy kernel module (LKM) is needed", report.get("action").asText());
+    }
+
+    @Test
+    void emptyWindowHasNullPercentilesAndNoDataVerdict() throws Exception {
+        JsonNode report = STRICT.readTree(JsonReport.render(snapshot(false)));
+        assertEquals(0, report.get("total_calls").asLong());
+        assertTrue(report.get("percentiles_ns").get("p99").isNull());
+        assertTrue(report.get("percentiles_ns").get("max").isNull());
+        assertEquals(0, report.get("histogram_us").size());
+        assertEquals("NO_DATA", report.get("verdict").asText());
+    }
+
+    @Test
+    void finalReportSaysSo() throws Exception {
+        LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), 0);
+        recorder.record(1, 1_000, 0, 1, 0);
+        JsonNode report = STRICT.readTree(JsonReport.render(recorder.finish(2_500_000_000L, LossCounters.ZERO)));
+        assertTrue(report.get("final").asBoolean());
+        assertEquals("whole_run", report.get("window").asText());
+        assertEquals(2.5, report.get("window_s").asDouble());
+    }
+
+    @Test
+    void namesAreEscaped() throws Exception {
+        String nasty = "a\"b\\c\nd\te\u0001f\u2028g é 🦀 </script>";
+        LatencySnapshot snapshot = snapshot(true).forProcesses(nasty, 10);
+        String json = JsonReport.render(snapshot, tgid -> nasty);
+        JsonNode report = STRICT.readTree(json);
+        assertEquals(nasty, report.get("subject").asText());
+        assertEquals(nasty, report.get("processes").get(0).get("name").asText());
+        assertFalse(json.contains("\u2028"), "U+2028 escaped for JavaScript readers");
+        for (char c : json.toCharArray()) {
+            assertTrue(c >= 0x20, "no raw control characters");
+        }
+    }
+}
