@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# The MCP benchmark: load the MCP servers with the stress test while the probe measures their
+# syscall latency, then write the report the architecture decision is taken from.
+#
+#   sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency>     e.g. 60 100
+#
+# Servers: the running omnimind-mcp@* units if any is active (user units of the sudo user, or
+# system units), else the reference servers (thinking, memory), started here and stopped after.
+# Writes data/test_reports/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt and its .json twin, prints the path.
+#
+# Environment (all optional): MCP_REPORT_DIR (default data/test_reports), PROBE_JAR,
+# MCP_SERVERS_JAR, MCP_STRESS_JAR (default: the build outputs; built with 'make' when missing),
+# JAVA (default: java on PATH).
+set -euo pipefail
+
+prog=run_mcp_benchmark.sh
+usage() {
+  echo "usage: sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency>   (e.g. 60 100)" >&2
+}
+fail() { echo "$prog: $*" >&2; exit 1; }
+
+if [ $# -ne 2 ]; then
+  echo "$prog: expected 2 arguments, got $#" >&2; usage; exit 2
+fi
+for arg in "$1:duration" "$2:concurrency"; do
+  value=${arg%:*} name=${arg##*:}
+  if ! [[ $value =~ ^[0-9]+$ ]] || [ "$((10#$value))" -eq 0 ]; then
+    echo "$prog: $name '$value' must be a whole number above 0" >&2; usage; exit 2
+  fi
+done
+duration=$((10#$1)) concurrency=$((10#$2))
+if [ "$concurrency" -gt 10000 ]; then
+  echo "$prog: concurrency $concurrency is above 10000" >&2; usage; exit 2
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "$prog: needs root to load the eBPF probe (CAP_BPF + CAP_PERFMON): sudo bash scripts/run_mcp_benchmark.sh $*" >&2
+  exit 2
+fi
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+java=${JAVA:-java}
+probe_jar=${PROBE_JAR:-$root/probe-demo.jar}
+[ -f "$probe_jar" ] || probe_jar=$root/java/target/probe-demo.jar
+servers_jar=${MCP_SERVERS_JAR:-$root/benchmarks/mcp/target/mcp-servers.jar}
+stress_jar=${MCP_STRESS_JAR:-$root/benchmarks/mcp/target/mcp-stress.jar}
+if [ ! -f "$probe_jar" ] || [ ! -f "$servers_jar" ] || [ ! -f "$stress_jar" ]; then
+  echo "$prog: building what is missing (make)..." >&2
+  make -C "$root" >&2 || fail "the build failed"
+  probe_jar=$root/probe-demo.jar
+fi
+
+report_dir=${MCP_REPORT_DIR:-$root/data/test_reports}
+mkdir -p "$report_dir"
+stamp=$(date +%Y%m%d_%H%M%S)
+report=$report_dir/ebpf_mcp_latency_$stamp.txt
+report_json=${report%.txt}.json
+work=$(mktemp -d /tmp/mcp-benchmark.XXXXXX)
+started_pids=() probe_pid=""
+
+cleanup() {
+  if [ -n "$probe_pid" ] && kill -0 "$probe_pid" 2>/dev/null; then kill -TERM "$probe_pid" 2>/dev/null; wait "$probe_pid" 2>/dev/null || true; fi
+  for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- the servers: running units, or our own reference servers ----
+names=() pids=() urls=() units=()
+user=${SUDO_USER:-}
+list_units() { # $@: systemctl scope arguments
+  { systemctl "$@" list-units 'omnimind-mcp@*.service' --state=active --plain --no-legend 2>/dev/null || true; } | awk '{print $1}'
+}
+unit_port() { # $1 instance name, $2 env file
+  local port
+  port=$(sed -n 's/^[[:space:]]*MCP_PORT=["'\'']\{0,1\}\([0-9]*\).*/\1/p' "$2" 2>/dev/null | tail -n 1)
+  if [ -n "$port" ]; then echo "$port"; elif [ "$1" = memory ]; then echo 8702; else echo 8701; fi
+}
+if command -v systemctl >/dev/null 2>&1; then
+  scope=()
+  if [ -n "$user" ]; then
+    scope=(--user "--machine=$user@")
+    found=$(list_units "${scope[@]}")
+  else
+    found=""
+  fi
+  if [ -z "$found" ]; then scope=(); found=$(list_units); fi
+  for unit in $found; do
+    name=${unit#omnimind-mcp@}; name=${name%.service}
+    home=$(getent passwd "${user:-root}" | cut -d: -f6)
+    pid=$(systemctl "${scope[@]}" show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+    names+=("$name") pids+=("$pid") units+=("$unit")
+    urls+=("http://127.0.0.1:$(unit_port "$name" "$home/.config/omnimind/mcp-$name.env")/mcp")
+  done
+fi
+
+if [ ${#names[@]} -eq 0 ]; then
+  source_note="reference servers started by this script"
+  for name in thinking memory; do
+    mkdir -p "$work/state-$name"
+    "$java" -XX:+ExitOnOutOfMemoryError -jar "$servers_jar" "$name" --transport http --port 0 \
+      --port-file "$work/$name.port" --state-dir "$work/state-$name" > "$work/$name.log" 2>&1 &
+    started_pids+=($!)
+    names+=("$name") pids+=($!) units+=("")
+  done
+  for i in "${!names[@]}"; do
+    for _ in $(seq 600); do
+      [ -s "$work/${names[$i]}.port" ] && break
+      kill -0 "${pids[$i]}" 2>/dev/null || fail "the ${names[$i]} server did not start: $(tail -n 3 "$work/${names[$i]}.log")"
+      sleep 0.1
+    done
+    [ -s "$work/${names[$i]}.port" ] || fail "the ${names[$i]} server did not listen within 60 s"
+    urls+=("http://127.0.0.1:$(tr -d '[:space:]' < "$work/${names[$i]}.port")/mcp")
+  done
+  targets=(--pid "$(IFS=,; echo "${pids[*]}")")
+else
+  source_note="running systemd units"
+  targets=()
+  for unit in "${units[@]}"; do
+    if [ ${#scope[@]} -gt 0 ]; then targets+=(--user-unit "$unit"); else targets+=(--unit "$unit"); fi
+  done
+fi
+
+echo "$prog: servers (${source_note}):" >&2
+for i in "${!names[@]}"; do echo "  ${names[$i]}: PID ${pids[$i]} ${urls[$i]} ${units[$i]}" >&2; done
+
+# ---- the probe, then the load ----
+"$java" -jar "$probe_jar" "${targets[@]}" --follow-children --per-process --interval 10s \
+  --out "$work/probe" --format json > "$work/probe.jsonl" 2> "$work/probe.err" &
+probe_pid=$!
+for _ in $(seq 300); do
+  grep -q '^Tracing' "$work/probe.err" 2>/dev/null && break
+  kill -0 "$probe_pid" 2>/dev/null || fail "the probe did not start: $(cat "$work/probe.err")"
+  sleep 0.1
+done
+grep -q '^Tracing' "$work/probe.err" || fail "the probe did not attach within 30 s"
+sed 's/^/  probe: /' "$work/probe.err" >&2
+
+stress_args=(--duration "${duration}s" --concurrency "$concurrency" --json "$work/client.json")
+for url in "${urls[@]}"; do stress_args+=(--url "$url"); done
+for pid in "${pids[@]}"; do [ "$pid" -gt 0 ] && stress_args+=(--server-pid "$pid"); done
+stress_status=0
+"$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
+
+kill -TERM "$probe_pid" # background jobs of a script ignore SIGINT
+probe_status=0
+wait "$probe_pid" || probe_status=$?
+probe_pid=""
+probe_txt=$(ls "$work"/probe/*.txt 2>/dev/null | head -n 1)
+probe_json=$(ls "$work"/probe/*.json 2>/dev/null | head -n 1)
+if [ -z "$probe_txt" ] || [ -z "$probe_json" ]; then
+  fail "the probe wrote no report (status $probe_status): $(tail -n 3 "$work/probe.err")"
+fi
+
+# ---- the report and its JSON twin ----
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$probe_json" | tail -n 1; }
+verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verdict_rule)
+{
+  echo "MCP latency benchmark, $(date '+%Y-%m-%d %H:%M:%S %Z')"
+  echo "Host: $(hostname), kernel $(uname -r), $(nproc) CPUs"
+  echo "Load: ${duration}s at concurrency ${concurrency} (mcp-stress, closed loop)"
+  echo "Servers (${source_note}):"
+  for i in "${!names[@]}"; do echo "  ${names[$i]}: PID ${pids[$i]}, ${urls[$i]}${units[$i]:+, unit ${units[$i]}}"; done
+  echo
+  echo "Server-side syscall latency (eBPF probe; all servers, then each process):"
+  echo
+  cat "$probe_txt"
+  echo
+  echo "Client-side latency (mcp-stress):"
+  echo
+  cat "$work/client.txt"
+  echo
+  echo "P99 verdict: ${verdict} (${rule}): ${action}"
+} > "$report"
+{
+  printf '{"benchmark":"mcp_latency","date":"%s","duration_s":%d,"concurrency":%d,"source":"%s","servers":[' \
+    "$(date -Is)" "$duration" "$concurrency" "$source_note"
+  for i in "${!names[@]}"; do
+    [ "$i" -gt 0 ] && printf ','
+    printf '{"name":"%s","pid":%d,"url":"%s","unit":"%s"}' "${names[$i]}" "${pids[$i]}" "${urls[$i]}" "${units[$i]}"
+  done
+  printf '],"verdict":"%s","action":"%s","probe":' "$verdict" "$action"
+  tr -d '\n' < "$probe_json"
+  printf ',"client":'
+  if [ -s "$work/client.json" ]; then tr -d '\n' < "$work/client.json"; else printf 'null'; fi
+  printf '}\n'
+} > "$report_json"
+
+echo "$report"
+if [ "$stress_status" -ne 0 ]; then
+  echo "$prog: the stress test reported problems (status $stress_status): see the client table in the report" >&2
+  exit 1
+fi
