@@ -1,6 +1,7 @@
 # mcp-latency-probe: `make` builds everything, `make test` runs every test. `make help` lists the rest.
 MVN ?= mvn -B -q
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make
+# systemd: systemd-analyze, which the unit tests run offline.
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make systemd
 DURATION ?= 60
 CONCURRENCY ?= 100
 
@@ -29,8 +30,17 @@ deps: ## install missing build packages (clang, libbpf-dev, libelf-dev, bpftool)
 	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } || \
 	  { echo "apt-get could not install: $$missing" >&2; exit 1; }
 
+bench: all ## JMH: decode + record per event, snapshots, rendering (a few minutes)
+	java -jar benchmarks/jmh/target/benchmarks.jar -f 1 -wi 3 -i 5 -w 1s -r 1s
+
+mcp-benchmark: all ## load the MCP servers while the probe measures them: make mcp-benchmark DURATION=60 CONCURRENCY=100 (root)
+	bash scripts/run_mcp_benchmark.sh $(DURATION) $(CONCURRENCY)
+
+install-systemd: all ## install the omnimind-mcp user units (and, as root, the jars and the probe's system unit)
+	bash scripts/install-systemd.sh
+
 clean: ## remove build outputs
 	$(MVN) clean
 	rm -f probe-demo.jar
 
-.PHONY: help all test deps clean
+.PHONY: help all test deps clean bench mcp-benchmark install-systemd
