@@ -63,6 +63,49 @@ class TargetsTest {
     }
 
     @Test
+    void aRecreatedCgroupIsFollowedLikeARestartedUnit() throws Exception {
+        Path dir = Cgroups.v2Root().resolve("mlp-test-restart-" + ProcessHandle.current().pid());
+        Files.createDirectory(dir);
+        Process after = null;
+        try (SyscallProbe probe = SyscallProbe.builder().cgroup(dir.toString()).open()) {
+            // The unit stops (its cgroup goes) and starts again (a new cgroup, new id, same path).
+            Files.delete(dir);
+            Files.createDirectory(dir);
+            after = Workloads.start("sh", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + "; " + DD_LOOP);
+            Workloads.Tally tally = collectFor(probe, Duration.ofMillis(1800)); // the probe re-checks the path every second
+            assertTrue(tally.tgids.contains((int) after.pid()), "the process in the new cgroup is traced: " + tally.tgids);
+        } finally {
+            kill(after);
+            deleteWhenEmpty(dir);
+        }
+    }
+
+    @Test
+    void aSystemUnitIsFoundByItsCgroupWhenSystemctlCannotAnswer() throws Exception {
+        // systemd is not PID 1 on build machines: the unit is found where systemd would put it.
+        Path slice = Cgroups.v2Root().resolve("system.slice");
+        boolean madeSlice = !Files.exists(slice);
+        String unit = "mlp-test-" + ProcessHandle.current().pid();
+        Path dir = slice.resolve(unit + ".service");
+        Files.createDirectories(dir);
+        Process service = null;
+        try {
+            service = Workloads.start("sh", "-c", "echo $$ > " + dir.resolve("cgroup.procs") + "; " + DD_LOOP);
+            awaitMember(dir, service.pid());
+            try (SyscallProbe probe = SyscallProbe.builder().systemdUnit(unit).open()) {
+                Workloads.Tally tally = collectFor(probe, Duration.ofMillis(500));
+                assertTrue(tally.tgids.contains((int) service.pid()), "the unit's main process is traced: " + tally.tgids);
+            }
+        } finally {
+            kill(service);
+            deleteWhenEmpty(dir);
+            if (madeSlice) {
+                deleteWhenEmpty(slice);
+            }
+        }
+    }
+
+    @Test
     void pidsAddedAndRemovedAtRunTimeStartAndStopBeingTraced() throws Exception {
         Process a = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
         Process b = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
