@@ -23,7 +23,8 @@ final class Help {
               -- COMMAND [ARGS...]     launch COMMAND, trace it and its children from its first syscall,
                                        stop when it exits; its exit status becomes the probe's
               -f, --follow-children    also trace processes that traced processes fork from now on
-            With no target, a built-in demo workload is launched and traced for 5 seconds.
+            With no target, a 5-second demo: the reference MCP servers under a light load when they are
+            built (benchmarks/mcp/target), else a built-in workload of disk, sleep and TCP syscalls.
 
             Reports:
               -i, --interval DURATION  report the last interval every DURATION (default 10s)

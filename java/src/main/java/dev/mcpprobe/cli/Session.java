@@ -2,6 +2,7 @@ package dev.mcpprobe.cli;
 
 import dev.mcpprobe.decode.LossCounters;
 import dev.mcpprobe.probe.LaunchedCommand;
+import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
@@ -19,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,21 +60,38 @@ final class Session {
     int run() throws Options.UsageException, InterruptedException {
         Path outDir = prepareOutDir();
         boolean demo = !options.hasTarget();
-        SyscallProbe.Builder builder = builder(demo);
         Duration duration = options.duration() != null ? options.duration() : demo ? DEMO_DURATION : null;
-        if (demo) {
-            err.println("No target given: tracing a built-in demo workload for " + Durations.span(duration.toNanos())
-                    + " (disk writes with fsync, sleeps, loopback TCP). Give --pid, --unit, --user-unit, --comm, --cgroup,"
-                    + " --all or -- COMMAND to trace your own.");
-        }
-
-        SyscallProbe probe = builder.open();
+        McpDemo mcp = null;
         try {
-            return trace(probe, duration, outDir);
+            if (demo) {
+                Privileges.check(); // before starting servers that would only be stopped again
+                Optional<Path> jars = McpDemo.findJars();
+                if (jars.isPresent()) {
+                    err.println("No target given: starting the reference MCP servers from " + jars.get() + " for a demo...");
+                    mcp = McpDemo.start(jars.get());
+                }
+                err.println("Demo: tracing " + (mcp != null ? mcp.description()
+                        : "a built-in demo workload (disk writes with fsync, sleeps, loopback TCP)")
+                        + " for " + Durations.span(duration.toNanos()) + ". Give --pid, --unit, --user-unit, --comm,"
+                        + " --cgroup, --all or -- COMMAND to trace your own.");
+            }
+            SyscallProbe probe = builder(demo, mcp).open();
+            try {
+                if (mcp != null) {
+                    mcp.startLoad(duration);
+                }
+                return trace(probe, duration, outDir);
+            } finally {
+                probe.close();
+                probe.launched().filter(LaunchedCommand::isAlive).ifPresent(c -> c.process().destroy());
+                finished.countDown();
+            }
+        } catch (IOException e) {
+            throw new ProbeException(ProbeException.Kind.FAILED, "the demo could not start: " + e.getMessage(), e);
         } finally {
-            probe.close();
-            probe.launched().filter(LaunchedCommand::isAlive).ifPresent(c -> c.process().destroy());
-            finished.countDown();
+            if (mcp != null) {
+                mcp.close();
+            }
         }
     }
 
@@ -187,7 +206,7 @@ final class Session {
         waiter.start();
     }
 
-    private SyscallProbe.Builder builder(boolean demo) {
+    private SyscallProbe.Builder builder(boolean demo, McpDemo mcp) {
         SyscallProbe.Builder b = SyscallProbe.builder()
                 .followChildren(options.followChildren())
                 .ringBufferBytes(options.ringBytes())
@@ -203,6 +222,9 @@ final class Session {
         }
         if (!options.launch().isEmpty()) {
             b.launch(options.launch());
+        } else if (mcp != null) {
+            mcp.pids().forEach(b::pid);
+            b.followChildren(true);
         } else if (demo) {
             b.launch(DemoWorkload.command());
         }
