@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# The overhead benchmark of issue 6: ns per syscall of a getppid loop pinned to one CPU, with the
+# tracer on the other, in alternating rounds. The figure is the loop thread's CPU time per call
+# (BPF programs run inside its syscalls, so they are in it); wall time per call is kept too, but on
+# a shared machine it also holds the time other processes took CPU 0 away. Variants:
+#   untraced    nothing attached                                                (a)
+#   floor_raw   empty raw_tp programs on sys_enter + sys_exit                   (b, as the issue names it)
+#   floor_btf   empty tp_btf programs on sys_enter + sys_exit: the probe's hooks (b, used for the ratios)
+#   probe       this project's probe tracing the loop, records into Java histograms (c)
+#   bpftrace    bpftrace 0.17 running bpf/syscall_latency.bt on the loop        (d)
+#   bystander   an untraced loop while the probe traces another busy process    (e)
+# then the start-up time of the Java library (JVM start to attached) against bpftrace's.
+#
+# Usage: sudo benchmarks/overhead/run-overhead.sh
+# Settings (environment): ROUNDS=7 CALLS=2000000 ATTACH_RUNS=5 OTHER_RATE=100000 SKIP_BUILD=0 JAVA_OPTS=
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ROUNDS=${ROUNDS:-7}
+CALLS=${CALLS:-2000000}
+ATTACH_RUNS=${ATTACH_RUNS:-5}
+OTHER_RATE=${OTHER_RATE:-100000} # syscalls/s of the process the probe traces while the bystander runs
+JAVA_OPTS=${JAVA_OPTS:-}
+VARIANTS=(untraced floor_raw floor_btf probe bpftrace bystander)
+
+require_root
+trap cleanup EXIT
+build
+HAVE_BPFTRACE=0
+if command -v bpftrace >/dev/null; then
+	HAVE_BPFTRACE=1
+	mount_tracefs
+else
+	echo "bpftrace not installed: its variant is skipped (apt-get install bpftrace)" >&2
+fi
+OUT=$HERE/target/results/overhead-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+W=$OUT/work
+mkdir -p "$W"
+
+# exec: run in the background, the PID we hold is the JVM itself.
+java_trace() { exec taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" trace "$@"; }
+
+loop_untraced() { taskset -c "$LOOP_CPU" "$BIN/syscall_loop" -n "$CALLS"; }
+
+measure_untraced() { loop_untraced; }
+
+measure_floor() {
+	local kind=$1 hold
+	background taskset -c "$TRACER_CPU" "$BIN/bpf_hold" -P "floor_$kind" "$BIN/floor.bpf.o" >"$W/hold.out" 2>"$W/hold.err"
+	hold=$BG_PID
+	await_line "$W/hold.out" ready 30 "$hold"
+	loop_untraced
+	stop "$hold"
+}
+
+# The loop starts stopped, the tracer attaches to its PID, then the loop runs: every call is traced.
+measure_traced_loop() {
+	local ready=$1 log=$2 loop tracer
+	shift 2
+	start_stopped_loop "$W/loop.out" -n "$CALLS"
+	loop=$BG_PID
+	background "$@" "$loop" >"$log" 2>&1
+	tracer=$BG_PID
+	await_line "$log" "$ready" 60 "$tracer"
+	kill -CONT "$loop"
+	wait "$loop"
+	cat "$W/loop.out"
+	stop "$tracer" "${STOP_SIGNAL:-TERM}"
+}
+
+measure_probe() {
+	measure_traced_loop Tracing "$W/probe.log" java_trace
+	# The whole pipeline must have carried every call: delivered counts records handed to Java.
+	awk -v calls="$CALLS" '/^emitted/ { if ($4 < calls || $8 != 0) { print "probe lost records: " $0 > "/dev/stderr"; exit 1 } }' "$W/probe.log"
+	grep "^emitted" "$W/probe.log" >>"$OUT/probe-counters.log" || { echo "the probe printed no counters:" >&2; cat "$W/probe.log" >&2; return 1; }
+}
+
+measure_bpftrace() {
+	STOP_SIGNAL=INT measure_traced_loop Tracing "$W/bpftrace.log" taskset -c "$TRACER_CPU" bpftrace "$HERE/bpf/syscall_latency.bt"
+}
+
+measure_bystander() {
+	local other tracer
+	background taskset -c "$TRACER_CPU" "$BIN/syscall_loop" -s 3600 -r "$OTHER_RATE" >/dev/null
+	other=$BG_PID
+	background java_trace "$other" >"$W/bystander.log" 2>&1
+	tracer=$BG_PID
+	await_line "$W/bystander.log" Tracing 60 "$tracer"
+	loop_untraced
+	stop "$tracer"
+	stop "$other"
+	grep '^emitted' "$W/bystander.log" >>"$OUT/bystander-counters.log"
+}
+
+echo "machine: $(machine_line)" | tee "$OUT/summary.txt"
+echo "rounds $ROUNDS, $CALLS calls per measurement, loop on CPU $LOOP_CPU, tracers on CPU $TRACER_CPU; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
+printf 'round\tvariant\tcpu_ns_per_call\twall_ns_per_call\n' >"$OUT/rounds.tsv"
+for ((r = 0; r < ROUNDS; r++)); do
+	line="round $((r + 1)):"
+	# Each round starts one variant later: none always runs first or after the same neighbour.
+	for ((i = 0; i < ${#VARIANTS[@]}; i++)); do
+		v=${VARIANTS[$(((i + r) % ${#VARIANTS[@]}))]}
+		if [ "$v" = bpftrace ] && [ "$HAVE_BPFTRACE" = 0 ]; then continue; fi
+		# Not in $(...): a subshell would hide the processes it starts from cleanup.
+		"measure_${v%%_*}" "${v#*_}" >"$W/value"
+		read -r cpu wall <<<"$(tail -n1 "$W/value")"
+		printf '%d\t%s\t%s\t%s\n' "$((r + 1))" "$v" "$cpu" "$wall" >>"$OUT/rounds.tsv"
+		line+=" $v $cpu/$wall"
+	done
+	echo "$line" >&2
+done
+
+med() { awk -v v="$1" -v col="${2:-3}" -F'\t' '$2 == v { print $col }' "$OUT/rounds.tsv" | median; }
+a=$(med untraced) aw=$(med untraced 4)
+{
+	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	printf '%-10s %12s %8s   %12s %8s\n' variant "cpu ns/call" added "wall ns/call" added
+	for v in "${VARIANTS[@]}"; do
+		m=$(med "$v")
+		[ "$m" = nan ] && continue
+		awk -v v="$v" -v m="$m" -v a="$a" -v mw="$(med "$v" 4)" -v aw="$aw" \
+			'BEGIN { printf "%-10s %12.1f %8.1f   %12.1f %8.1f\n", v, m, m - a, mw, mw - aw }'
+	done
+	# ratio X Y COLUMN: (X-a)/(Y-a) of the medians in COLUMN (3: CPU time, 4: wall time).
+	ratio() {
+		awk -v x="$(med "$1" "$3")" -v y="$(med "$2" "$3")" -v a="$(med untraced "$3")" \
+			'BEGIN { if (y == "nan" || x == "nan" || y - a <= 0) print "n/a"; else printf "%.2f", (x - a) / (y - a) }'
+	}
+	echo
+	printf '%-36s %6s %6s   %s\n' "ratio of medians" cpu wall target
+	printf '%-36s %6s %6s   %s\n' "(c-a)/(d-a) probe vs bpftrace" "$(ratio probe bpftrace 3)" "$(ratio probe bpftrace 4)" "<= 0.30"
+	printf '%-36s %6s %6s   %s\n' "(c-a)/(b-a) probe vs floor (tp_btf)" "$(ratio probe floor_btf 3)" "$(ratio probe floor_btf 4)" "<= 1.6"
+	printf '%-36s %6s %6s\n' "(c-a)/(b-a) probe vs floor (raw_tp)" "$(ratio probe floor_raw 3)" "$(ratio probe floor_raw 4)"
+	printf '%-36s %6s %6s   %s\n' "(e-a)/(b-a) bystander vs floor" "$(ratio bystander floor_btf 3)" "$(ratio bystander floor_btf 4)" "<= 1.1"
+	echo
+	echo "probe pipeline, per round: $(awk '{ for (i = 1; i < NF; i += 2) s[$i] = s[$i] " " $(i + 1) } END { printf "delivered%s; dropped%s", s["delivered"], s["dropped"] }' "$OUT/probe-counters.log")"
+} | tee -a "$OUT/summary.txt"
+
+# ---- start-up: JVM start to attached, against bpftrace's time to attach the same script ----
+if [ "$ATTACH_RUNS" -gt 0 ]; then
+	background sleep 3600
+	target=$BG_PID
+	printf 'run\twho\tmilestone\tms\tmaxrss_kib\n' >"$OUT/attach.tsv"
+	for ((r = 1; r <= ATTACH_RUNS; r++)); do
+		"$BIN/first_line" Tracing -- java $JAVA_OPTS -jar "$JAR" attach "$target" >"$W/attach.out"
+		awk -v r="$r" '/^Tracing/ { ms = $2 } /^maxrss/ { printf "%d\tjava\tTracing\t%s\t%s\n", r, ms, $2 }' "$W/attach.out" >>"$OUT/attach.tsv"
+		if [ "$HAVE_BPFTRACE" = 1 ]; then
+			"$BIN/first_line" Attaching Tracing -- bpftrace "$HERE/bpf/syscall_latency.bt" "$target" >"$W/attach.out"
+			awk -v r="$r" '/^Attaching/ { at = $2 } /^Tracing/ { tr = $2 } /^maxrss/ { printf "%d\tbpftrace\tAttaching\t%s\t%s\n%d\tbpftrace\tTracing\t%s\t%s\n", r, at, $2, r, tr, $2 }' "$W/attach.out" >>"$OUT/attach.tsv"
+		fi
+	done
+	stop "$target"
+	amed() { awk -v w="$1" -v m="$2" -v c="$3" -F'\t' '$2 == w && $3 == m { print $c }' "$OUT/attach.tsv" | median; }
+	{
+		echo
+		echo "start-up, median of $ATTACH_RUNS runs (exec to the line, ms; peak RSS MiB):"
+		printf '  java -jar overhead-bench.jar attach: "Tracing"    %7.0f ms  %5.0f MiB\n' "$(amed java Tracing 4)" "$(amed java Tracing 5 | awk '{ print $1 / 1024 }')"
+		if [ "$HAVE_BPFTRACE" = 1 ]; then
+			printf '  bpftrace: "Attaching N probes..."              %7.0f ms\n' "$(amed bpftrace Attaching 4)"
+			printf '  bpftrace: BEGIN printed "Tracing" (attached)   %7.0f ms  %5.0f MiB\n' "$(amed bpftrace Tracing 4)" "$(amed bpftrace Tracing 5 | awk '{ print $1 / 1024 }')"
+		fi
+	} | tee -a "$OUT/summary.txt"
+fi
+echo
+echo "raw data: $OUT"
