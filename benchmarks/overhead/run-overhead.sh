@@ -2,7 +2,9 @@
 # The overhead benchmark of issue 6: ns per syscall of a getppid loop pinned to one CPU, with the
 # tracer on the other, in alternating rounds. The figure is the loop thread's CPU time per call
 # (BPF programs run inside its syscalls, so they are in it); wall time per call is kept too, but on
-# a shared machine it also holds the time other processes took CPU 0 away. Variants:
+# a shared machine it also holds the time other processes took CPU 0 away. Each measurement runs
+# the loop in SUBROUNDS sub-rounds and keeps the fastest (interference only adds time); the
+# reported figure is the median of the rounds. Variants:
 #   untraced    nothing attached                                                (a)
 #   floor_raw   empty raw_tp programs on sys_enter + sys_exit                   (b, as the issue names it)
 #   floor_btf   empty tp_btf programs on sys_enter + sys_exit: the probe's hooks (b, used for the ratios)
@@ -12,7 +14,7 @@
 # then the start-up time of the Java library (JVM start to attached) against bpftrace's.
 #
 # Usage: sudo benchmarks/overhead/run-overhead.sh
-# Settings (environment): ROUNDS=7 CALLS=2000000 ATTACH_RUNS=5 OTHER_RATE=100000 SKIP_BUILD=0 JAVA_OPTS=
+# Settings (environment): ROUNDS=7 CALLS=2000000 SUBROUNDS=5 ATTACH_RUNS=5 OTHER_RATE=100000 SKIP_BUILD=0 JAVA_OPTS=
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -38,63 +40,8 @@ mkdir -p "$OUT"
 W=$OUT/work
 mkdir -p "$W"
 
-# exec: run in the background, the PID we hold is the JVM itself.
-java_trace() { exec taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" trace "$@"; }
-
-loop_untraced() { taskset -c "$LOOP_CPU" "$BIN/syscall_loop" -n "$CALLS"; }
-
-measure_untraced() { loop_untraced; }
-
-measure_floor() {
-	local kind=$1 hold
-	background taskset -c "$TRACER_CPU" "$BIN/bpf_hold" -P "floor_$kind" "$BIN/floor.bpf.o" >"$W/hold.out" 2>"$W/hold.err"
-	hold=$BG_PID
-	await_line "$W/hold.out" ready 30 "$hold"
-	loop_untraced
-	stop "$hold"
-}
-
-# The loop starts stopped, the tracer attaches to its PID, then the loop runs: every call is traced.
-measure_traced_loop() {
-	local ready=$1 log=$2 loop tracer
-	shift 2
-	start_stopped_loop "$W/loop.out" -n "$CALLS"
-	loop=$BG_PID
-	background "$@" "$loop" >"$log" 2>&1
-	tracer=$BG_PID
-	await_line "$log" "$ready" 60 "$tracer"
-	kill -CONT "$loop"
-	wait "$loop"
-	cat "$W/loop.out"
-	stop "$tracer" "${STOP_SIGNAL:-TERM}"
-}
-
-measure_probe() {
-	measure_traced_loop Tracing "$W/probe.log" java_trace
-	# The whole pipeline must have carried every call: delivered counts records handed to Java.
-	awk -v calls="$CALLS" '/^emitted/ { if ($4 < calls || $8 != 0) { print "probe lost records: " $0 > "/dev/stderr"; exit 1 } }' "$W/probe.log"
-	grep "^emitted" "$W/probe.log" >>"$OUT/probe-counters.log" || { echo "the probe printed no counters:" >&2; cat "$W/probe.log" >&2; return 1; }
-}
-
-measure_bpftrace() {
-	STOP_SIGNAL=INT measure_traced_loop Tracing "$W/bpftrace.log" taskset -c "$TRACER_CPU" bpftrace "$HERE/bpf/syscall_latency.bt"
-}
-
-measure_bystander() {
-	local other tracer
-	background taskset -c "$TRACER_CPU" "$BIN/syscall_loop" -s 3600 -r "$OTHER_RATE" >/dev/null
-	other=$BG_PID
-	background java_trace "$other" >"$W/bystander.log" 2>&1
-	tracer=$BG_PID
-	await_line "$W/bystander.log" Tracing 60 "$tracer"
-	loop_untraced
-	stop "$tracer"
-	stop "$other"
-	grep '^emitted' "$W/bystander.log" >>"$OUT/bystander-counters.log"
-}
-
 echo "machine: $(machine_line)" | tee "$OUT/summary.txt"
-echo "rounds $ROUNDS, $CALLS calls per measurement, loop on CPU $LOOP_CPU, tracers on CPU $TRACER_CPU; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
+echo "rounds $ROUNDS, $CALLS calls per measurement in $SUBROUNDS sub-rounds (the fastest counts), loop on CPU $LOOP_CPU, tracers on CPU $TRACER_CPU; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
 printf 'round\tvariant\tcpu_ns_per_call\twall_ns_per_call\n' >"$OUT/rounds.tsv"
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1)):"
@@ -103,8 +50,8 @@ for ((r = 0; r < ROUNDS; r++)); do
 		v=${VARIANTS[$(((i + r) % ${#VARIANTS[@]}))]}
 		if [ "$v" = bpftrace ] && [ "$HAVE_BPFTRACE" = 0 ]; then continue; fi
 		# Not in $(...): a subshell would hide the processes it starts from cleanup.
-		"measure_${v%%_*}" "${v#*_}" >"$W/value"
-		read -r cpu wall <<<"$(tail -n1 "$W/value")"
+		measure_clean "measure_${v%%_*}" "${v#*_}"
+		read -r cpu wall <<<"$(fastest_subround <"$W/value")"
 		printf '%d\t%s\t%s\t%s\n' "$((r + 1))" "$v" "$cpu" "$wall" >>"$OUT/rounds.tsv"
 		line+=" $v $cpu/$wall"
 	done
@@ -144,10 +91,12 @@ if [ "$ATTACH_RUNS" -gt 0 ]; then
 	target=$BG_PID
 	printf 'run\twho\tmilestone\tms\tmaxrss_kib\n' >"$OUT/attach.tsv"
 	for ((r = 1; r <= ATTACH_RUNS; r++)); do
-		"$BIN/first_line" Tracing -- java $JAVA_OPTS -jar "$JAR" attach "$target" >"$W/attach.out"
+		"$BIN/first_line" Tracing -- java $JAVA_OPTS -jar "$JAR" attach "$target" >"$W/attach.out" 2>"$W/attach.log"
 		awk -v r="$r" '/^Tracing/ { ms = $2 } /^maxrss/ { printf "%d\tjava\tTracing\t%s\t%s\n", r, ms, $2 }' "$W/attach.out" >>"$OUT/attach.tsv"
+		# Where the JVM's time went, as the attach command measured it.
+		awk -v r="$r" '/^startup/ { printf "%d\tjava\tjvm_to_main\t%s\t\n%d\tjava\tshim_load\t%s\t\n%d\tjava\topen\t%s\t\n", r, $3, r, $5, r, $7 }' "$W/attach.log" >>"$OUT/attach.tsv"
 		if [ "$HAVE_BPFTRACE" = 1 ]; then
-			"$BIN/first_line" Attaching Tracing -- bpftrace "$HERE/bpf/syscall_latency.bt" "$target" >"$W/attach.out"
+			"$BIN/first_line" Attaching Tracing -- bpftrace "$HERE/bpf/syscall_latency.bt" "$target" >"$W/attach.out" 2>/dev/null
 			awk -v r="$r" '/^Attaching/ { at = $2 } /^Tracing/ { tr = $2 } /^maxrss/ { printf "%d\tbpftrace\tAttaching\t%s\t%s\n%d\tbpftrace\tTracing\t%s\t%s\n", r, at, $2, r, tr, $2 }' "$W/attach.out" >>"$OUT/attach.tsv"
 		fi
 	done
@@ -157,6 +106,7 @@ if [ "$ATTACH_RUNS" -gt 0 ]; then
 		echo
 		echo "start-up, median of $ATTACH_RUNS runs (exec to the line, ms; peak RSS MiB):"
 		printf '  java -jar overhead-bench.jar attach: "Tracing"    %7.0f ms  %5.0f MiB\n' "$(amed java Tracing 4)" "$(amed java Tracing 5 | awk '{ print $1 / 1024 }')"
+		printf '    of which: JVM start to main %.0f ms, shim load (JNA) %.0f ms, open() %.0f ms\n' "$(amed java jvm_to_main 4)" "$(amed java shim_load 4)" "$(amed java open 4)"
 		if [ "$HAVE_BPFTRACE" = 1 ]; then
 			printf '  bpftrace: "Attaching N probes..."              %7.0f ms\n' "$(amed bpftrace Attaching 4)"
 			printf '  bpftrace: BEGIN printed "Tracing" (attached)   %7.0f ms  %5.0f MiB\n' "$(amed bpftrace Tracing 4)" "$(amed bpftrace Tracing 5 | awk '{ print $1 / 1024 }')"

@@ -27,6 +27,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	for storm in max paced; do
 		rate=()
 		[ "$storm" = paced ] && rate=("$RATE")
+		await_no_tracers 300 || echo "someone else's tracing programs stayed loaded for 5 min; measuring anyway" >&2
 		background taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" throughput "$BIN/syscall_loop" "$SECONDS_PER_RUN" "${rate[@]}" >"$OUT/$storm-$r.log" 2>&1
 		wait "$BG_PID" || { echo "the throughput run failed:" >&2; cat "$OUT/$storm-$r.log" >&2; exit 1; }
 		awk -v r="$r" -v s="$storm" '/^storm_exit/ {
