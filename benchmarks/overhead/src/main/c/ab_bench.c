@@ -14,7 +14,13 @@
  * is the kernel side, the same whichever language drains the ring. Switching in milliseconds
  * instead of JVM starts lets the variants share the machine's noise evenly.
  *
- *   ab_bench [-n CALLS] [-k SUBROUNDS] [-r ROUNDS] [-l LOOP_CPU] [-c CONSUMER_CPU] [-o OTHER_RATE] VARIANT...
+ *   ab_bench [-T] [-n CALLS] [-k SUBROUNDS] [-r ROUNDS] [-l LOOP_CPU] [-c CONSUMER_CPU] [-o OTHER_RATE] VARIANT...
+ *
+ * With -T (toggle), every variant must be probe:LIB: all of them are loaded and attached once,
+ * and a round moves this process's PID from one variant's filter to the next, so the switch
+ * costs microseconds and A and B alternate every sub-round. Each measurement then also pays the
+ * other variants' bystander path: the same for all of them as long as that path is the same,
+ * so compare the variants with each other, not with untraced.
  *
  * Prints per round and variant: "round R variant V cpu_ns C wall_ns W delivered D dropped X",
  * with C and W the fastest of the sub-rounds (interference only adds time).
@@ -53,6 +59,7 @@ struct shim {
 	int (*open)(uint32_t, uint32_t, uint32_t);
 	int (*attach)(int);
 	int (*add_tgid)(int, uint32_t);
+	int (*remove_tgid)(int, uint32_t);
 	int (*poll)(int, void *, int32_t, int32_t);
 	int (*read_counters)(int, uint64_t *, int32_t);
 	int (*close)(int);
@@ -103,6 +110,7 @@ static struct shim *load_shim(const char *path)
 	SYM(open, "mlp_open");
 	SYM(attach, "mlp_attach");
 	SYM(add_tgid, "mlp_add_tgid");
+	SYM(remove_tgid, "mlp_remove_tgid");
 	SYM(poll, "mlp_poll");
 	SYM(read_counters, "mlp_read_counters");
 	SYM(close, "mlp_close");
@@ -198,6 +206,52 @@ static pid_t start_other(int cpu, const char *rate)
 	return pid;
 }
 
+static int run_toggled(char **specs, int nvariants, struct shim **shims, long calls, int subrounds, int rounds,
+		       int consumer_cpu)
+{
+	struct consumer *c = calloc(nvariants, sizeof(*c));
+	pthread_t *threads = calloc(nvariants, sizeof(*threads));
+	uint64_t (*before)[4] = calloc(nvariants, sizeof(*before));
+
+	if (!await_no_tracers(QUIET_WAIT_MS))
+		fprintf(stderr, "ab_bench: someone else's tracing programs are loaded; measuring anyway\n");
+	for (int v = 0; v < nvariants; v++) {
+		if (!shims[v])
+			die("-T needs probe:LIB variants only", specs[v]);
+		c[v] = (struct consumer){ .shim = shims[v], .cpu = consumer_cpu };
+		c[v].handle = shims[v]->open(RING_BYTES, 0, 0);
+		if (c[v].handle < 0 || shims[v]->attach(c[v].handle) < 0)
+			die("loading", shims[v]->last_error());
+		c[v].buffer = malloc((size_t)BATCH_RECORDS * RECORD_BYTES_MAX);
+		pthread_create(&threads[v], NULL, consume, &c[v]);
+	}
+	for (int r = 0; r < rounds; r++) {
+		for (int i = 0; i < nvariants; i++) {
+			int v = (i + r) % nvariants;
+			long delivered = c[v].delivered;
+			uint64_t counters[4];
+			double cpu_ns, wall_ns;
+
+			shims[v]->read_counters(c[v].handle, before[v], 4);
+			if (shims[v]->add_tgid(c[v].handle, getpid()) < 0)
+				die("mlp_add_tgid", shims[v]->last_error());
+			run_loop(calls, subrounds, &cpu_ns, &wall_ns);
+			if (shims[v]->remove_tgid(c[v].handle, getpid()) < 0)
+				die("mlp_remove_tgid", shims[v]->last_error());
+			usleep(2 * POLL_MS * 1000);
+			shims[v]->read_counters(c[v].handle, counters, 4);
+			printf("round %d variant %s cpu_ns %.1f wall_ns %.1f delivered %ld dropped %llu\n", r + 1, specs[v],
+			       cpu_ns, wall_ns, c[v].delivered - delivered, (unsigned long long)(counters[1] - before[v][1]));
+		}
+	}
+	for (int v = 0; v < nvariants; v++) {
+		c[v].stop = 1;
+		shims[v]->close(c[v].handle);
+		pthread_join(threads[v], NULL);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long calls = 200000;
@@ -205,8 +259,11 @@ int main(int argc, char **argv)
 	const char *other_rate = "100000";
 	struct shim **shims;
 
-	while ((opt = getopt(argc, argv, "n:k:r:l:c:o:")) != -1) {
+	int toggle = 0;
+
+	while ((opt = getopt(argc, argv, "n:k:r:l:c:o:T")) != -1) {
 		switch (opt) {
+		case 'T': toggle = 1; break;
 		case 'n': calls = atol(optarg); break;
 		case 'k': subrounds = atoi(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
@@ -232,6 +289,8 @@ int main(int argc, char **argv)
 	}
 	pin(loop_cpu);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (toggle)
+		return run_toggled(argv + optind, nvariants, shims, calls, subrounds, rounds, consumer_cpu);
 
 	for (int r = 0; r < rounds; r++) {
 		for (int i = 0; i < nvariants; i++) {
@@ -320,7 +379,7 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: %s [-n CALLS] [-k SUBROUNDS] [-r ROUNDS] [-l LOOP_CPU] [-c CONSUMER_CPU] [-o OTHER_RATE]"
+	fprintf(stderr, "usage: %s [-T] [-n CALLS] [-k SUBROUNDS] [-r ROUNDS] [-l LOOP_CPU] [-c CONSUMER_CPU] [-o OTHER_RATE]"
 		" untraced | floor:OBJ:PREFIX | probe:LIB | bystander:LIB ...\n", argv[0]);
 	return 2;
 }

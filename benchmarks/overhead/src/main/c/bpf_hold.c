@@ -3,7 +3,7 @@
  * Loads a BPF object, attaches (some of) its programs, drains its ring buffers on a 10 ms
  * timer like the probe's consumer, and holds everything until SIGINT/SIGTERM. Then prints,
  * per attached program, the kernel's run count and run time (with kernel.bpf_stats_enabled=1),
- * and the records drained per ring.
+ * the records drained per ring, and the object's 4- and 8-byte .bss globals.
  *
  *   bpf_hold [-P PREFIX]... [-s NAME=VALUE]... OBJECT.bpf.o
  *
@@ -114,6 +114,43 @@ static int set_rodata(struct bpf_object *obj, const char *setting)
 	return -1;
 }
 
+/* Prints "global NAME VALUE" for each 4- or 8-byte variable in the object's .bss. */
+static void print_bss(struct bpf_object *obj)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *map = NULL, *m;
+	char *data;
+	int id;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t len = strlen(n);
+
+		if (len >= 4 && !strcmp(n + len - 4, ".bss"))
+			map = m;
+	}
+	id = btf && map ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return;
+	data = calloc(1, bpf_map__value_size(map));
+	if (!data || bpf_map__lookup_elem(map, &(int){ 0 }, sizeof(int), data, bpf_map__value_size(map), 0))
+		goto out;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const char *name = btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off);
+
+		if (vs->size == 8)
+			fprintf(stderr, "global %s %llu\n", name, *(unsigned long long *)(data + vs->offset));
+		else if (vs->size == 4)
+			fprintf(stderr, "global %s %u\n", name, *(unsigned int *)(data + vs->offset));
+	}
+out:
+	free(data);
+}
+
 int main(int argc, char **argv)
 {
 	char *prefixes[MAX_PREFIXES], *settings[MAX_SETTINGS];
@@ -147,7 +184,7 @@ int main(int argc, char **argv)
 		bpf_program__set_autoload(prog, wanted(bpf_program__name(prog), prefixes, nprefixes));
 	err = bpf_object__load(obj);
 	if (err) {
-		fprintf(stderr, "loading %s: %s (needs root)\n", argv[optind], strerror(-err));
+		fprintf(stderr, "loading %s: %s (as root? the verifier's log is above)\n", argv[optind], strerror(-err));
 		return 1;
 	}
 	bpf_object__for_each_program(prog, obj) {
@@ -192,6 +229,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < nrings; i++)
 		fprintf(stderr, "ring %s records %llu bytes %llu\n", counts[i].name, counts[i].records, counts[i].bytes);
+	print_bss(obj);
 	ring_buffer__free(rings);
 	bpf_object__close(obj);
 	return 0;
