@@ -101,21 +101,29 @@ start_stopped_loop() {
 
 # ---- the measurements: each prints the loop's "CPU_NS WALL_NS" per call, one line per sub-round ----
 # They use CALLS, SUBROUNDS, W (scratch dir), OUT (results dir), OTHER_RATE and JAVA_OPTS.
-# A measurement is CALLS calls in SUBROUNDS sub-rounds; its figure is the fastest sub-round
-# (fastest_subround): on a shared machine, interference only ever adds time.
-SUBROUNDS=${SUBROUNDS:-5}
+# A measurement is CALLS calls in SUBROUNDS sub-rounds, PAUSE_MS apart; its figure is the fastest
+# sub-round (fastest_subround): on a shared machine, interference only ever adds time, and on
+# this VM it comes in spells of a fraction of a second to seconds, which the pauses spread over.
+SUBROUNDS=${SUBROUNDS:-10}
+PAUSE_MS=${PAUSE_MS:-100}
+# Between a tracer saying it is attached and the measured loop: its start-up (a JVM's JIT, the
+# kernel's deferred work after loading programs) is not what is measured. The same for all.
+SETTLE_S=${SETTLE_S:-0.5}
 
 # exec: run in the background, the PID we hold is the JVM itself.
 java_trace() { exec taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" trace "$@"; }
 
-loop_args() { echo "-n $((CALLS / SUBROUNDS)) -k $SUBROUNDS"; }
+loop_args() { echo "-n $((CALLS / SUBROUNDS)) -k $SUBROUNDS -p $PAUSE_MS"; }
 
 loop_untraced() { taskset -c "$LOOP_CPU" "$BIN/syscall_loop" $(loop_args); }
 
 # The least CPU_NS and the least WALL_NS among the loop's sub-round lines on stdin.
 fastest_subround() { awk 'NR == 1 || $1 < c { c = $1 } NR == 1 || $2 < w { w = $2 } END { print c, w }'; }
 
-measure_untraced() { loop_untraced; }
+measure_untraced() {
+	sleep "$SETTLE_S"
+	loop_untraced
+}
 
 measure_floor() {
 	local kind=$1 hold
@@ -123,6 +131,7 @@ measure_floor() {
 	background taskset -c "$TRACER_CPU" "$BIN/bpf_hold" -P "floor_$kind" "$BIN/floor.bpf.o" >"$W/hold.out" 2>"$W/hold.err"
 	hold=$BG_PID
 	await_line "$W/hold.out" ready 30 "$hold"
+	sleep "$SETTLE_S"
 	loop_untraced
 	stop "$hold"
 }
@@ -137,6 +146,7 @@ measure_traced_loop() {
 	background "$@" "$loop" >"$log" 2>&1
 	tracer=$BG_PID
 	await_line "$log" "$ready" 60 "$tracer"
+	sleep "$SETTLE_S"
 	kill -CONT "$loop"
 	wait "$loop"
 	cat "$W/loop.out"
@@ -164,6 +174,7 @@ measure_bystander() {
 	background java_trace "$other" >"$W/bystander.log" 2>&1
 	tracer=$BG_PID
 	await_line "$W/bystander.log" Tracing 60 "$tracer"
+	sleep "$SETTLE_S"
 	loop_untraced
 	stop "$tracer"
 	stop "$other"

@@ -17,11 +17,11 @@
 # Settings (environment): ROUNDS=15 CALLS=200000 SUBROUNDS=3 TOGGLE_ROUNDS=41 TOGGLE_CALLS=100000
 #                         OTHER_RATE=100000 SKIP_BUILD=0
 set -euo pipefail
+: "${SUBROUNDS:=3}" # before lib.sh, whose default is for run-overhead.sh
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-15}
 CALLS=${CALLS:-200000} # per sub-round
-SUBROUNDS=${SUBROUNDS:-3}
 OTHER_RATE=${OTHER_RATE:-100000}
 TOGGLE_ROUNDS=${TOGGLE_ROUNDS:-41}
 TOGGLE_CALLS=${TOGGLE_CALLS:-100000}

@@ -3,8 +3,8 @@
 # tracer on the other, in alternating rounds. The figure is the loop thread's CPU time per call
 # (BPF programs run inside its syscalls, so they are in it); wall time per call is kept too, but on
 # a shared machine it also holds the time other processes took CPU 0 away. Each measurement runs
-# the loop in SUBROUNDS sub-rounds and keeps the fastest (interference only adds time); the
-# reported figure is the median of the rounds. Variants:
+# the loop in SUBROUNDS sub-rounds PAUSE_MS apart and keeps the fastest (interference only adds
+# time); the reported figure is the median of the rounds. Variants:
 #   untraced    nothing attached                                                (a)
 #   floor_raw   empty raw_tp programs on sys_enter + sys_exit                   (b, as the issue names it)
 #   floor_btf   empty tp_btf programs on sys_enter + sys_exit: the probe's hooks (b, used for the ratios)
@@ -14,7 +14,7 @@
 # then the start-up time of the Java library (JVM start to attached) against bpftrace's.
 #
 # Usage: sudo benchmarks/overhead/run-overhead.sh
-# Settings (environment): ROUNDS=9 CALLS=1000000 SUBROUNDS=5 ATTACH_RUNS=5 OTHER_RATE=100000 SKIP_BUILD=0 JAVA_OPTS=
+# Settings (environment): ROUNDS=9 CALLS=1000000 SUBROUNDS=10 PAUSE_MS=100 SETTLE_S=0.5 ATTACH_RUNS=5 OTHER_RATE=100000 SKIP_BUILD=0 JAVA_OPTS=
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -41,7 +41,7 @@ W=$OUT/work
 mkdir -p "$W"
 
 echo "machine: $(machine_line)" | tee "$OUT/summary.txt"
-echo "rounds $ROUNDS, $CALLS calls per measurement in $SUBROUNDS sub-rounds (the fastest counts), loop on CPU $LOOP_CPU, tracers on CPU $TRACER_CPU; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
+echo "rounds $ROUNDS, $CALLS calls per measurement in $SUBROUNDS sub-rounds ${PAUSE_MS} ms apart (the fastest counts), loop on CPU $LOOP_CPU, tracers on CPU $TRACER_CPU; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
 printf 'round\tvariant\tcpu_ns_per_call\twall_ns_per_call\n' >"$OUT/rounds.tsv"
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1)):"

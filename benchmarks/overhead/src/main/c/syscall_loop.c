@@ -3,7 +3,9 @@
  * The measured workload: syscall(SYS_getppid) in a loop, the cheapest real syscall,
  * so whatever a tracer adds per syscall shows up undiluted.
  *
- *   syscall_loop -n COUNT [-k ROUNDS]   prints "CPU_NS WALL_NS" per syscall for each round of COUNT calls
+ *   syscall_loop -n COUNT [-k ROUNDS] [-p PAUSE_MS]
+ *                                      prints "CPU_NS WALL_NS" per syscall for each round of COUNT
+ *                                      calls, pausing PAUSE_MS between rounds
  *   syscall_loop -s SECONDS [-r RATE]   runs for SECONDS (at most RATE calls/s), prints calls and calls/s
  *
  * Time is read with clock_gettime through the vDSO: no syscall of its own. CPU_NS is this thread's
@@ -34,13 +36,18 @@ static long long now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
 static void usage(const char *self)
 {
-	fprintf(stderr, "usage: %s -n COUNT [-k ROUNDS] | -s SECONDS [-r CALLS_PER_SECOND]\n", self);
+	fprintf(stderr, "usage: %s -n COUNT [-k ROUNDS] [-p PAUSE_MS] | -s SECONDS [-r CALLS_PER_SECOND]\n", self);
 	exit(2);
 }
 
-static void count_rounds(long count, int rounds)
+static void count_rounds(long count, int rounds, int pause_ms)
 {
 	for (int r = 0; r < rounds; r++) {
+		if (r > 0 && pause_ms > 0) {
+			struct timespec pause = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+
+			nanosleep(&pause, NULL);
+		}
 		long long cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID), start = now_ns();
 
 		for (long i = 0; i < count; i++)
@@ -80,11 +87,12 @@ static void timed(double seconds, double rate)
 int main(int argc, char **argv)
 {
 	long count = 0;
-	int rounds = 1, opt;
+	int rounds = 1, pause_ms = 0, opt;
 	double seconds = 0, rate = 0;
 
-	while ((opt = getopt(argc, argv, "n:k:s:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:k:p:s:r:")) != -1) {
 		switch (opt) {
+		case 'p': pause_ms = atoi(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'k': rounds = atoi(optarg); break;
 		case 's': seconds = atof(optarg); break;
@@ -95,7 +103,7 @@ int main(int argc, char **argv)
 	if ((count > 0) == (seconds > 0) || rounds < 1)
 		usage(argv[0]);
 	if (count > 0)
-		count_rounds(count, rounds);
+		count_rounds(count, rounds, pause_ms);
 	else
 		timed(seconds, rate);
 	return 0;
