@@ -9,7 +9,10 @@
 # compare differences, e.g. a helper's program minus hc_filter, mlp_exit minus floor_btf_exit.
 # bpf_stats slows every program run down, so the loop's ns/call here are not the overhead figures.
 #
-# Usage: sudo benchmarks/overhead/run-breakdown.sh
+# Given NAMEs of variants built by run-experiments.sh (target/experiments/NAME), also measures
+# their mlp_enter / mlp_exit, traced and as a bystander, next to the checkout's ("baseline").
+#
+# Usage: sudo benchmarks/overhead/run-breakdown.sh [NAME...]
 # Settings (environment): ROUNDS=3 CALLS=1000000 SKIP_BUILD=0
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,6 +23,9 @@ SUBROUNDS=1
 OTHER_RATE=100000
 JAVA_OPTS=
 
+for v in "$@"; do
+	[ -f "$HERE/target/experiments/$v/libmcpprobe.so" ] || { echo "no variant $v: build it with run-experiments.sh $v" >&2; exit 1; }
+done
 require_root
 STATS_BEFORE=$(sysctl -n kernel.bpf_stats_enabled)
 restore_stats() { sysctl -qw kernel.bpf_stats_enabled="$STATS_BEFORE"; cleanup; }
@@ -71,7 +77,7 @@ probe_on_loop() {
 	wait "$loop"
 	# Ours are the newest mlp_ programs (no one else's tracer was loaded when this began).
 	for name in mlp_enter mlp_exit; do
-		bpftool prog show name "$name" | awk -v n="$name${sleeper:+_bystander}" '/run_time_ns/ {
+		bpftool prog show name "$name" | awk -v n="${VARIANT:+$VARIANT:}$name${sleeper:+_bystander}" '/run_time_ns/ {
 			for (i = 1; i < NF; i++) { if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) }
 			id = $1 + 0; if (id > best) { best = id; line = sprintf("%s %.1f", n, t / c) } } END { if (line) print line }'
 	done
@@ -107,7 +113,20 @@ echo "runs of the loop's sys_enter/sys_exit programs by preemption state: $(pree
 printf 'round\tprogram\tns_per_run\n' >"$OUT/runs.tsv"
 for ((r = 1; r <= ROUNDS; r++)); do
 	await_no_tracers 300 || echo "someone else's tracing programs are loaded; measuring anyway" >&2
-	{ hold_on_loop; floor_on_loop btf; floor_on_loop raw; probe_on_loop traced; probe_on_loop bystander; } | awk -v r="$r" '{ printf "%d\t%s\t%s\n", r, $1, $2 }' >>"$OUT/runs.tsv"
+	{
+		hold_on_loop
+		floor_on_loop btf
+		floor_on_loop raw
+		probe_on_loop traced
+		probe_on_loop bystander
+		for VARIANT in "$@"; do
+			JAVA_OPTS="-Djna.library.path=$HERE/target/experiments/$VARIANT"
+			probe_on_loop traced
+			probe_on_loop bystander
+		done
+		VARIANT= JAVA_OPTS=
+	} >"$W/round.txt" # not a pipeline: its processes must stay the script's, for cleanup
+	awk -v r="$r" '{ printf "%d\t%s\t%s\n", r, $1, $2 }' "$W/round.txt" >>"$OUT/runs.tsv"
 	echo "round $r done" >&2
 done
 
@@ -124,6 +143,11 @@ med() { awk -v p="$1" -F'\t' '$2 == p { print $3 }' "$OUT/runs.tsv" | median; }
 		fb=$(med "floor_btf_$side")
 		for p in "floor_raw_$side" "floor_btf_$side" "mlp_$side" "mlp_${side}_bystander"; do
 			awk -v p="$p" -v x="$(med "$p")" -v f="$fb" 'BEGIN { printf "  %-22s %7.1f   %+7.1f vs floor_btf\n", p, x, x - f }'
+		done
+	done
+	for v in "$@"; do
+		for p in mlp_enter mlp_exit mlp_enter_bystander mlp_exit_bystander; do
+			awk -v p="$v:$p" -v x="$(med "$v:$p")" -v f="$(med "$p")" 'BEGIN { printf "  %-34s %7.1f   %+7.1f vs baseline\n", p, x, x - f }'
 		done
 	done
 	echo "  (hc_output8 writes 8 records in one sample: its per-record share is a lot smaller)"

@@ -66,7 +66,7 @@ done
 SPECS=(untraced "floor:$BIN/floor.bpf.o:floor_btf")
 for v in "${VARIANTS[@]}"; do
 	SPECS+=("probe:$EXP/$v/libmcpprobe.so")
-	case $v in baseline | filter-* | lean-*) SPECS+=("bystander:$EXP/$v/libmcpprobe.so") ;; esac
+	case $v in baseline | filter-* | lean-* | task-*) SPECS+=("bystander:$EXP/$v/libmcpprobe.so") ;; esac
 done
 
 echo "machine: $(machine_line)" | tee "$OUT/summary.txt"
