@@ -1,12 +1,11 @@
-# Shared by run-overhead.sh, run-throughput.sh and run-breakdown.sh: root check, build, process
-# bookkeeping and medians. Sourced, not run.
+# Shared by the run-*.sh scripts: root check, build, process bookkeeping, the measurements and
+# medians. Sourced, not run.
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BIN=$HERE/target/native
 JAR=$HERE/target/overhead-bench.jar
 LOOP_CPU=${LOOP_CPU:-0}     # the measured loop runs here, alone
 TRACER_CPU=${TRACER_CPU:-1} # tracers, consumers and helpers run here
-STARTED_PIDS=()
 MOUNTED_TRACEFS=0
 
 require_root() {
@@ -37,11 +36,10 @@ mount_tracefs() {
 	fi
 }
 
-# Runs "$@" in the background and remembers its PID (in $BG_PID) for cleanup.
+# Runs "$@" in the background; its PID is $BG_PID.
 background() {
 	"$@" &
 	BG_PID=$!
-	STARTED_PIDS+=("$BG_PID")
 }
 
 # Stops one process we started: SIGTERM (or $2), then waits for it.
@@ -51,13 +49,14 @@ stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
+# Stops what is left of the processes this script started: only its own jobs not yet waited for,
+# never a PID that may have been reused by someone else's process since.
 cleanup() {
-	for pid in "${STARTED_PIDS[@]}"; do
-		if kill -0 "$pid" 2>/dev/null; then
-			kill -CONT "$pid" 2>/dev/null || true
-			kill -TERM "$pid" 2>/dev/null || true
-			wait "$pid" 2>/dev/null || true
-		fi
+	local pid
+	for pid in $(jobs -p); do
+		kill -CONT "$pid" 2>/dev/null || true
+		kill -TERM "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
 	done
 	if [ "$MOUNTED_TRACEFS" = 1 ]; then
 		umount /sys/kernel/tracing 2>/dev/null || true

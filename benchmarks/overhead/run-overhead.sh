@@ -45,7 +45,7 @@ echo "rounds $ROUNDS, $CALLS calls per measurement in $SUBROUNDS sub-rounds ${PA
 printf 'round\tvariant\tcpu_ns_per_call\twall_ns_per_call\n' >"$OUT/rounds.tsv"
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1)):"
-	# Each round starts one variant later: none always runs first or after the same neighbour.
+	# Each round starts one variant later, so no variant always runs first.
 	for ((i = 0; i < ${#VARIANTS[@]}; i++)); do
 		v=${VARIANTS[$(((i + r) % ${#VARIANTS[@]}))]}
 		if [ "$v" = bpftrace ] && [ "$HAVE_BPFTRACE" = 0 ]; then continue; fi
