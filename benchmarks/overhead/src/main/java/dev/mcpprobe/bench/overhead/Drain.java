@@ -1,0 +1,27 @@
+package dev.mcpprobe.bench.overhead;
+
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.probe.SyscallProbe;
+import java.util.concurrent.TimeUnit;
+
+final class Drain {
+    private static final long MAX_WAIT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private Drain() {}
+
+    /** Waits until the consumer has taken every record the kernel emitted (or 2 s passed); returns the counters then. */
+    static LossCounters awaitDelivered(SyscallProbe probe) {
+        long deadline = System.nanoTime() + MAX_WAIT_NS;
+        LossCounters counters = probe.lossCounters();
+        while (probe.delivered() < counters.emitted() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            counters = probe.lossCounters();
+        }
+        return counters;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.mcpprobe.bench.overhead;
+
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.probe.SyscallProbe;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Traces PIDs through the whole pipeline (kernel, shim, batches, histograms) until SIGTERM,
+ * then prints what it received: the overhead benchmark's variants (c) and (e).
+ */
+final class TraceCommand {
+    private TraceCommand() {}
+
+    static void run(String[] args) throws InterruptedException {
+        SyscallProbe.Builder builder = SyscallProbe.builder();
+        for (String pid : args) {
+            builder.pid(Long.parseLong(pid));
+        }
+        LatencyRecorder recorder = new LatencyRecorder();
+        SyscallProbe probe = builder.open();
+        CountDownLatch done = new CountDownLatch(1);
+        long cpuStartNs = CpuClock.processNs();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LossCounters counters = Drain.awaitDelivered(probe);
+            long consumerCpuNs = CpuClock.threadNs(recorder.consumerThreadId());
+            probe.close(); // stops and joins the consumer: the recorder is complete
+            System.out.printf("emitted %d delivered %d recorded %d dropped %d orphan_exits %d state_failures %d"
+                            + " consumer_cpu_ms %.1f process_cpu_ms %.1f%n",
+                    counters.emitted(), probe.delivered(), recorder.records(), counters.dropped(),
+                    counters.orphanExits(), counters.stateFailures(), consumerCpuNs / 1e6,
+                    (CpuClock.processNs() - cpuStartNs) / 1e6);
+            recorder.printSummary(System.out);
+            System.out.flush();
+            done.countDown();
+        }, "report"));
+        probe.start(recorder);
+        System.out.println("Tracing " + String.join(" ", args));
+        System.out.flush();
+        done.await();
+    }
+}
