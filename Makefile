@@ -33,6 +33,12 @@ deps: ## install missing build packages (clang, libbpf-dev, libelf-dev, bpftool)
 bench: all ## JMH: decode + record per event, snapshots, rendering (a few minutes)
 	java -jar benchmarks/jmh/target/benchmarks.jar -f 1 -wi 3 -i 5 -w 1s -r 1s
 
+bench-overhead: all ## ns per getppid: untraced, empty-program floor, this probe, bpftrace, a bystander (root)
+	benchmarks/overhead/run-overhead.sh
+
+bench-throughput: all ## a one-core syscall storm into the Java consumer: events/s, drops, consumer CPU (root)
+	benchmarks/overhead/run-throughput.sh
+
 mcp-benchmark: all ## load the MCP servers while the probe measures them: make mcp-benchmark DURATION=60 CONCURRENCY=100 (root)
 	bash scripts/run_mcp_benchmark.sh $(DURATION) $(CONCURRENCY)
 
@@ -43,4 +49,4 @@ clean: ## remove build outputs
 	$(MVN) clean
 	rm -f probe-demo.jar
 
-.PHONY: help all test deps clean bench mcp-benchmark install-systemd
+.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd

@@ -17,7 +17,7 @@ final class ThroughputCommand {
         if (args.length > 2) {
             storm.addAll(List.of("-r", args[2]));
         }
-        LatencyRecorder recorder = new LatencyRecorder();
+        PipelineEnd recorder = new PipelineEnd();
         try (SyscallProbe probe = SyscallProbe.builder().launch(storm).open()) {
             long startNs = System.nanoTime();
             long cpuStartNs = CpuClock.processNs();

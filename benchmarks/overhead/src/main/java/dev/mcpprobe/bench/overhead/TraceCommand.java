@@ -16,7 +16,7 @@ final class TraceCommand {
         for (String pid : args) {
             builder.pid(Long.parseLong(pid));
         }
-        LatencyRecorder recorder = new LatencyRecorder();
+        PipelineEnd recorder = new PipelineEnd();
         SyscallProbe probe = builder.open();
         CountDownLatch done = new CountDownLatch(1);
         long cpuStartNs = CpuClock.processNs();
