@@ -17,6 +17,11 @@ final class LatencyStats {
     /** Where the fine buckets start in {@link #counts}. */
     static final int FINE_OFFSET = Log2Buckets.COUNT;
 
+    /**
+     * Whether the calls counted here are blocking waits. A syscall's stats say so for the recorder,
+     * which reads it next to the fields it updates anyway to pick the process's group for the call.
+     */
+    final boolean blockingWait;
     private long[] counts = new long[FINE_OFFSET + FineBuckets.INITIAL_COUNT];
     private long sumNs;
     private long minNs = Long.MAX_VALUE;
@@ -25,6 +30,10 @@ final class LatencyStats {
     private long highLatencyCount;
     private long atOrAbove10msCount;
     private long above50msCount;
+
+    LatencyStats(boolean blockingWait) {
+        this.blockingWait = blockingWait;
+    }
 
     /**
      * @param log2Index {@link Log2Buckets} bucket of the latency in µs

@@ -65,7 +65,7 @@ class TextReportTest {
                 Top syscalls by P99: epoll_wait 75.0ms, write 3.00ms, read 1.50ms, futex 700ns
                 Process 4101 (thinking): 9 calls, P50 1.50ms, P99 1.50ms, max 1.50ms, high latency 0, EXCELLENT
                 Process 4102 (memory): 5 calls, P50 3.01ms, P99 75.0ms, max 75.0ms, high latency 2, PROBLEMATIC
-                Verdict: PROBLEMATIC (P99 > 50ms): a zero-copy kernel module (LKM) is needed
+                Verdict: EXCELLENT (P99 < 10ms): systemd alone is enough; a kernel module is optional
                 """;
         assertEquals(expected, TextReport.render(snapshot, NAMES::get));
     }
