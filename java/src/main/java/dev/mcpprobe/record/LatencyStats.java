@@ -18,10 +18,12 @@ final class LatencyStats {
     static final int FINE_OFFSET = Log2Buckets.COUNT;
 
     /**
-     * Whether the calls counted here are blocking waits. A syscall's stats say so for the recorder,
-     * which reads it next to the fields it updates anyway to pick the process's group for the call.
+     * {@link ProcessTable#WAITING} if the calls counted here are blocking waits, else {@link
+     * ProcessTable#NOT_WAITING}. A syscall's stats tell the recorder which of its process's groups
+     * a call goes to: read next to the fields it updates anyway, and used as an index, not a branch
+     * (waits and other calls alternate without a pattern a branch predictor could learn).
      */
-    final boolean blockingWait;
+    final int processGroup;
     private long[] counts = new long[FINE_OFFSET + FineBuckets.INITIAL_COUNT];
     private long sumNs;
     private long minNs = Long.MAX_VALUE;
@@ -32,8 +34,10 @@ final class LatencyStats {
     private long above50msCount;
 
     LatencyStats(boolean blockingWait) {
-        this.blockingWait = blockingWait;
+        this.processGroup = blockingWait ? ProcessTable.WAITING : ProcessTable.NOT_WAITING;
     }
+
+    boolean blockingWait() { return processGroup == ProcessTable.WAITING; }
 
     /**
      * @param log2Index {@link Log2Buckets} bucket of the latency in µs

@@ -7,26 +7,31 @@ import java.util.Arrays;
  * with a one-entry cache, since consecutive events mostly come from the same process.
  * Each process has two groups, its calls that are blocking waits and the others, so that a call
  * is still counted in one group of its process. Processes beyond {@code maxProcesses} are counted
- * together in {@link #other}.
+ * together in the two groups of "other".
  */
 final class ProcessTable {
+    /** A process's group for its calls that are not blocking waits. */
+    static final int NOT_WAITING = 0;
+    /** A process's group for its calls that are blocking waits. */
+    static final int WAITING = 1;
     private static final int FREE = Integer.MIN_VALUE;
-    private static final int OTHER_SLOT = -1;
 
     private final int maxProcesses;
     private final int mask;
     private final int[] keys;
     private final int[] slotOfKey;
     private final int[] tgidOfSlot;
-    /** By slot, in order of arrival; kept across {@link #reset()} so that the next window reuses them. */
-    private final LatencyStats[] notWaitingOfSlot;
-    private final LatencyStats[] waitingOfSlot;
-    private final LatencyStats otherNotWaiting;
-    private final LatencyStats otherWaiting;
+    /**
+     * The groups of the process in slot {@code s} at {@code 2 * s + NOT_WAITING} and {@code 2 * s + WAITING},
+     * slots in order of arrival, then the two of the other processes. Kept across {@link #reset()}
+     * so that the next window reuses them.
+     */
+    private final LatencyStats[] groups;
+    private final int otherBase;
     private int size;
     private int cachedTgid = FREE;
-    private LatencyStats cachedNotWaiting;
-    private LatencyStats cachedWaiting;
+    /** Where the groups of {@link #cachedTgid} start in {@link #groups}. */
+    private int cachedBase;
 
     ProcessTable(int maxProcesses) {
         this.maxProcesses = maxProcesses;
@@ -36,33 +41,27 @@ final class ProcessTable {
         this.slotOfKey = new int[capacity];
         Arrays.fill(keys, FREE);
         this.tgidOfSlot = new int[maxProcesses];
-        this.notWaitingOfSlot = new LatencyStats[maxProcesses];
-        this.waitingOfSlot = new LatencyStats[maxProcesses];
-        this.otherNotWaiting = new LatencyStats(false);
-        this.otherWaiting = new LatencyStats(true);
+        this.groups = new LatencyStats[2 * (maxProcesses + 1)];
+        this.otherBase = 2 * maxProcesses;
+        groups[otherBase + NOT_WAITING] = new LatencyStats(false);
+        groups[otherBase + WAITING] = new LatencyStats(true);
     }
 
-    /** The group of process {@code tgid} for its calls that are ({@code blockingWait}) or are not blocking waits. */
-    LatencyStats statsOf(int tgid, boolean blockingWait) {
+    /** The {@code group} ({@link #NOT_WAITING} or {@link #WAITING}) of process {@code tgid}. */
+    LatencyStats statsOf(int tgid, int group) {
         if (tgid != cachedTgid) {
-            cache(tgid);
+            cachedBase = baseOf(tgid);
+            cachedTgid = tgid;
         }
-        return blockingWait ? cachedWaiting : cachedNotWaiting;
+        return groups[cachedBase + group];
     }
 
-    private void cache(int tgid) {
-        int slot = lookup(tgid);
-        cachedTgid = tgid;
-        cachedNotWaiting = slot == OTHER_SLOT ? otherNotWaiting : notWaitingOfSlot[slot];
-        cachedWaiting = slot == OTHER_SLOT ? otherWaiting : waitingOfSlot[slot];
-    }
-
-    private int lookup(int tgid) {
+    private int baseOf(int tgid) {
         int at = mix(tgid) & mask;
         while (true) {
             int key = keys[at];
             if (key == tgid) {
-                return slotOfKey[at];
+                return 2 * slotOfKey[at];
             }
             if (key == FREE) {
                 return insert(at, tgid);
@@ -73,17 +72,17 @@ final class ProcessTable {
 
     private int insert(int at, int tgid) {
         if (size == maxProcesses || tgid == FREE) {
-            return OTHER_SLOT;
+            return otherBase;
         }
         int slot = size++;
         keys[at] = tgid;
         slotOfKey[at] = slot;
         tgidOfSlot[slot] = tgid;
-        if (notWaitingOfSlot[slot] == null) {
-            notWaitingOfSlot[slot] = new LatencyStats(false);
-            waitingOfSlot[slot] = new LatencyStats(true);
+        if (groups[2 * slot] == null) {
+            groups[2 * slot + NOT_WAITING] = new LatencyStats(false);
+            groups[2 * slot + WAITING] = new LatencyStats(true);
         }
-        return slot;
+        return 2 * slot;
     }
 
     /** Spreads consecutive tgids over the table (Fibonacci hashing). */
@@ -95,23 +94,21 @@ final class ProcessTable {
     int size() { return size; }
     int tgidAt(int slot) { return tgidOfSlot[slot]; }
     /** The calls of the process in {@code slot} that are not blocking waits. */
-    LatencyStats notWaitingAt(int slot) { return notWaitingOfSlot[slot]; }
+    LatencyStats notWaitingAt(int slot) { return groups[2 * slot + NOT_WAITING]; }
     /** The calls of the process in {@code slot} that are blocking waits. */
-    LatencyStats waitingAt(int slot) { return waitingOfSlot[slot]; }
-    LatencyStats otherNotWaiting() { return otherNotWaiting; }
-    LatencyStats otherWaiting() { return otherWaiting; }
+    LatencyStats waitingAt(int slot) { return groups[2 * slot + WAITING]; }
+    LatencyStats otherNotWaiting() { return groups[otherBase + NOT_WAITING]; }
+    LatencyStats otherWaiting() { return groups[otherBase + WAITING]; }
 
     void reset() {
         for (int slot = 0; slot < size; slot++) {
-            notWaitingOfSlot[slot].reset();
-            waitingOfSlot[slot].reset();
+            notWaitingAt(slot).reset();
+            waitingAt(slot).reset();
         }
-        otherNotWaiting.reset();
-        otherWaiting.reset();
+        otherNotWaiting().reset();
+        otherWaiting().reset();
         Arrays.fill(keys, FREE);
         size = 0;
         cachedTgid = FREE;
-        cachedNotWaiting = null;
-        cachedWaiting = null;
     }
 }

@@ -45,7 +45,7 @@ final class WindowStats {
         int log2Index = Log2Buckets.indexOf(latencyNs / NS_PER_US);
         int fineSlot = LatencyStats.FINE_OFFSET + FineBuckets.indexOf(Math.max(0, latencyNs));
         LatencyStats syscall = syscallStats(nr);
-        LatencyStats process = processes.statsOf(tgid, syscall.blockingWait);
+        LatencyStats process = processes.statsOf(tgid, syscall.processGroup);
         syscall.record(latencyNs, log2Index, fineSlot);
         process.record(latencyNs, log2Index, fineSlot);
         if (ret < 0 || latencyNs >= rareFromNs) {
@@ -89,8 +89,8 @@ final class WindowStats {
         }
         ProcessTable from = other.processes;
         for (int slot = 0; slot < from.size(); slot++) {
-            processes.statsOf(from.tgidAt(slot), false).add(from.notWaitingAt(slot));
-            processes.statsOf(from.tgidAt(slot), true).add(from.waitingAt(slot));
+            processes.statsOf(from.tgidAt(slot), ProcessTable.NOT_WAITING).add(from.notWaitingAt(slot));
+            processes.statsOf(from.tgidAt(slot), ProcessTable.WAITING).add(from.waitingAt(slot));
         }
         processes.otherNotWaiting().add(from.otherNotWaiting());
         processes.otherWaiting().add(from.otherWaiting());
@@ -117,10 +117,10 @@ final class WindowStats {
             LatencyStats syscall = bySyscall[nr];
             if (syscall != null && syscall.count() > 0) {
                 total.add(syscall);
-                if (!syscall.blockingWait) {
+                if (!syscall.blockingWait()) {
                     withoutWaits.add(syscall);
                 }
-                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), syscall.blockingWait, syscall.toDistribution()));
+                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), syscall.blockingWait(), syscall.toDistribution()));
             }
         }
         if (unknownSyscall != null && unknownSyscall.count() > 0) {
