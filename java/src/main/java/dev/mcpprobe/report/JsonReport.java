@@ -23,7 +23,8 @@ import java.util.function.IntFunction;
  * number and names of the syscalls left out ({@code excluded_syscalls} is null when the names are
  * not known: a report narrowed to some processes has no syscall table); {@code verdict},
  * {@code verdict_rule} and {@code action} are taken from it, which {@code verdict_basis} names.
- * The top-level {@code verdict} is the last field, after those of the processes.
+ * Fields added later come after the older ones of their object, so that readers which rely on the
+ * order keep working; the top-level {@code verdict} is the last field of that name in the line.
  */
 public final class JsonReport {
     /** The object the verdict is taken from. */
@@ -72,7 +73,6 @@ public final class JsonReport {
         percentile(out, "p999", total, 99.9);
         out.append(",\"max\":").append(total.count() == 0 ? "null" : Long.toString(total.maxNs()));
         out.append('}');
-        appendWithoutWaits(out, snapshot);
         appendHistogram(out, total);
         appendSyscalls(out, snapshot);
         appendProcesses(out, snapshot, processNames);
@@ -80,9 +80,10 @@ public final class JsonReport {
         string(out, verdict.name());
         out.append(",\"verdict_rule\":");
         string(out, snapshot.verdictRule());
-        field(out, "verdict_basis", VERDICT_BASIS);
         out.append(",\"action\":");
         string(out, snapshot.verdictAction());
+        field(out, "verdict_basis", VERDICT_BASIS);
+        appendWithoutWaits(out, snapshot);
         out.append('}');
         return out.toString();
     }
@@ -141,12 +142,12 @@ public final class JsonReport {
             out.append(separator).append("{\"name\":");
             string(out, s.name());
             field(out, "nr", s.nr());
-            out.append(",\"blocking_wait\":").append(s.blockingWait());
             field(out, "count", latency.count());
             field(out, "errors", latency.errorCount());
             field(out, "p50_ns", latency.p50Ns());
             field(out, "p99_ns", latency.p99Ns());
             field(out, "max_ns", latency.maxNs());
+            out.append(",\"blocking_wait\":").append(s.blockingWait());
             out.append('}');
             separator = ",";
         }
@@ -169,6 +170,8 @@ public final class JsonReport {
             field(out, "p99_ns", latency.p99Ns());
             field(out, "p999_ns", latency.p999Ns());
             field(out, "max_ns", latency.maxNs());
+            out.append(",\"verdict\":");
+            string(out, p.verdict().name());
             LatencyDistribution withoutWaits = p.withoutWaits();
             out.append(",\"").append(VERDICT_BASIS).append("\":{\"count\":").append(withoutWaits.count());
             nullableField(out, "p50_ns", withoutWaits, withoutWaits.p50Ns());
@@ -177,8 +180,6 @@ public final class JsonReport {
             nullableField(out, "p999_ns", withoutWaits, withoutWaits.p999Ns());
             nullableField(out, "max_ns", withoutWaits, withoutWaits.maxNs());
             out.append('}');
-            out.append(",\"verdict\":");
-            string(out, p.verdict().name());
             out.append('}');
             separator = ",";
         }
