@@ -171,7 +171,7 @@ verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verd
   echo
   cat "$work/client.txt"
   echo
-  echo "P99 verdict: ${verdict} (${rule}): ${action}"
+  echo "Verdict (P99 of the calls that are not blocking waits): ${verdict} (${rule}): ${action}"
 } > "$report"
 {
   printf '{"benchmark":"mcp_latency","date":"%s","duration_s":%d,"concurrency":%d,"source":"%s","servers":[' \

@@ -7,7 +7,8 @@ final class Help {
 
             Times every syscall of the processes you choose with eBPF and prints, every interval
             and at the end, a bpftrace-style latency histogram (microseconds), P50/P90/P99/P99.9/max,
-            the slowest and busiest syscalls, events lost, and an architecture verdict from the P99.
+            the slowest and busiest syscalls, events lost, and an architecture verdict from the P99
+            of the calls that are not blocking waits (futex, epoll_wait, accept, sleeps...: idle time).
 
             Targets (combine freely; a syscall is traced if its process matches any of them):
               -p, --pid PID[,PID...]   processes by id (all their threads)

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -20,16 +21,44 @@ public final class Syscalls {
     /** Syscall numbers the kernel program can filter on: 0..MAX_FILTERABLE-1 (see MLP_SYSCALL_MASK_WORDS). */
     public static final int MAX_FILTERABLE = 512;
 
+    /**
+     * Syscalls whose latency is, by design, waiting: for an event, a timeout, a lock holder, a
+     * child or a client. A parked JVM thread sits in {@code futex}, an idle selector in
+     * {@code epoll_wait} for its whole timeout, so their latency is idle time, not what the kernel
+     * costs. Names missing on an architecture (aarch64 has no {@code poll}, {@code epoll_wait},
+     * {@code select}, {@code pause}) are skipped.
+     *
+     * <p>{@code read}, {@code recvfrom}, {@code recvmsg} and the like are not in the list: whether
+     * they wait depends on the file descriptor (a blocking socket waits for its peer, a file or a
+     * non-blocking socket does not, and NIO servers use the latter), so they stay counted.
+     */
+    public static final List<String> BLOCKING_WAITS = List.of(
+            "futex", "futex_waitv", "futex_wait",
+            "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll", "select", "pselect6",
+            "nanosleep", "clock_nanosleep", "pause", "rt_sigsuspend", "rt_sigtimedwait",
+            "wait4", "waitid", "accept", "accept4",
+            "io_getevents", "io_pgetevents", "io_uring_enter",
+            "msgrcv", "semop", "semtimedop", "mq_timedreceive", "restart_syscall");
+
     private static volatile Syscalls current;
 
     private final String arch;
     private final String[] names;
     private final Map<String, Integer> numbers;
+    /** By syscall number: is it one of {@link #BLOCKING_WAITS}. */
+    private final boolean[] blockingWait;
 
     private Syscalls(String arch, String[] names, Map<String, Integer> numbers) {
         this.arch = arch;
         this.names = names;
         this.numbers = numbers;
+        this.blockingWait = new boolean[names.length];
+        for (String wait : BLOCKING_WAITS) {
+            Integer nr = numbers.get(wait);
+            if (nr != null) {
+                blockingWait[nr] = true;
+            }
+        }
     }
 
     /** The table for the architecture this JVM runs on (x86_64 or aarch64). */
@@ -106,6 +135,19 @@ public final class Syscalls {
         }
         Integer nr = numbers.get(s);
         return nr == null ? OptionalInt.empty() : OptionalInt.of(nr);
+    }
+
+    /**
+     * Whether syscall {@code nr} is a blocking wait ({@link #BLOCKING_WAITS}): its latency is time
+     * spent waiting by design. False for numbers the table does not know.
+     */
+    public boolean isBlockingWait(int nr) {
+        return nr >= 0 && nr < blockingWait.length && blockingWait[nr];
+    }
+
+    /** The {@link #BLOCKING_WAITS} this architecture has, in the list's order. */
+    public List<String> blockingWaitNames() {
+        return BLOCKING_WAITS.stream().filter(numbers::containsKey).toList();
     }
 
     /** Every known name, sorted; for help texts and suggestions. */

@@ -49,8 +49,9 @@ public final class LatencyRecorder {
         public static final long DEFAULT_INTERVAL_NS = 10_000_000_000L;
         public static final long DEFAULT_THRESHOLD_NS = 50_000_000L;
         /**
-         * Each syscall and process seen costs about 24 KB per window held (more if it has calls
-         * of over 2 s); the recorder holds the open window, the whole run, and a spare or two.
+         * Each syscall seen costs about 24 KB per window held, each process 48 KB (its blocking
+         * waits and its other calls are counted apart), more with calls of over 2 s; the recorder
+         * holds the open window, the whole run, and a spare or two.
          */
         public static final int DEFAULT_MAX_PROCESSES = 256;
 

@@ -17,6 +17,13 @@ final class LatencyStats {
     /** Where the fine buckets start in {@link #counts}. */
     static final int FINE_OFFSET = Log2Buckets.COUNT;
 
+    /**
+     * {@link ProcessTable#WAITING} if the calls counted here are blocking waits, else {@link
+     * ProcessTable#NOT_WAITING}. A syscall's stats tell the recorder which of its process's groups
+     * a call goes to: read next to the fields it updates anyway, and used as an index, not a branch
+     * (waits and other calls alternate without a pattern a branch predictor could learn).
+     */
+    final int processGroup;
     private long[] counts = new long[FINE_OFFSET + FineBuckets.INITIAL_COUNT];
     private long sumNs;
     private long minNs = Long.MAX_VALUE;
@@ -25,6 +32,12 @@ final class LatencyStats {
     private long highLatencyCount;
     private long atOrAbove10msCount;
     private long above50msCount;
+
+    LatencyStats(boolean blockingWait) {
+        this.processGroup = blockingWait ? ProcessTable.WAITING : ProcessTable.NOT_WAITING;
+    }
+
+    boolean blockingWait() { return processGroup == ProcessTable.WAITING; }
 
     /**
      * @param log2Index {@link Log2Buckets} bucket of the latency in µs

@@ -5,9 +5,15 @@ import java.util.Arrays;
 /**
  * Stats by tgid: an open-addressing table (no boxing, no allocation once a process is known)
  * with a one-entry cache, since consecutive events mostly come from the same process.
- * Processes beyond {@code maxProcesses} are counted together in {@link #other()}.
+ * Each process has two groups, its calls that are blocking waits and the others, so that a call
+ * is still counted in one group of its process. Processes beyond {@code maxProcesses} are counted
+ * together in the two groups of "other".
  */
 final class ProcessTable {
+    /** A process's group for its calls that are not blocking waits. */
+    static final int NOT_WAITING = 0;
+    /** A process's group for its calls that are blocking waits. */
+    static final int WAITING = 1;
     private static final int FREE = Integer.MIN_VALUE;
 
     private final int maxProcesses;
@@ -15,12 +21,17 @@ final class ProcessTable {
     private final int[] keys;
     private final int[] slotOfKey;
     private final int[] tgidOfSlot;
-    /** By slot, in order of arrival; kept across {@link #reset()} so that the next window reuses them. */
-    private final LatencyStats[] statsOfSlot;
-    private final LatencyStats other;
+    /**
+     * The groups of the process in slot {@code s} at {@code 2 * s + NOT_WAITING} and {@code 2 * s + WAITING},
+     * slots in order of arrival, then the two of the other processes. Kept across {@link #reset()}
+     * so that the next window reuses them.
+     */
+    private final LatencyStats[] groups;
+    private final int otherBase;
     private int size;
     private int cachedTgid = FREE;
-    private LatencyStats cachedStats;
+    /** Where the groups of {@link #cachedTgid} start in {@link #groups}. */
+    private int cachedBase;
 
     ProcessTable(int maxProcesses) {
         this.maxProcesses = maxProcesses;
@@ -30,26 +41,27 @@ final class ProcessTable {
         this.slotOfKey = new int[capacity];
         Arrays.fill(keys, FREE);
         this.tgidOfSlot = new int[maxProcesses];
-        this.statsOfSlot = new LatencyStats[maxProcesses];
-        this.other = new LatencyStats();
+        this.groups = new LatencyStats[2 * (maxProcesses + 1)];
+        this.otherBase = 2 * maxProcesses;
+        groups[otherBase + NOT_WAITING] = new LatencyStats(false);
+        groups[otherBase + WAITING] = new LatencyStats(true);
     }
 
-    LatencyStats statsOf(int tgid) {
-        if (tgid == cachedTgid) {
-            return cachedStats;
+    /** The {@code group} ({@link #NOT_WAITING} or {@link #WAITING}) of process {@code tgid}. */
+    LatencyStats statsOf(int tgid, int group) {
+        if (tgid != cachedTgid) {
+            cachedBase = baseOf(tgid);
+            cachedTgid = tgid;
         }
-        LatencyStats stats = lookup(tgid);
-        cachedTgid = tgid;
-        cachedStats = stats;
-        return stats;
+        return groups[cachedBase + group];
     }
 
-    private LatencyStats lookup(int tgid) {
+    private int baseOf(int tgid) {
         int at = mix(tgid) & mask;
         while (true) {
             int key = keys[at];
             if (key == tgid) {
-                return statsOfSlot[slotOfKey[at]];
+                return 2 * slotOfKey[at];
             }
             if (key == FREE) {
                 return insert(at, tgid);
@@ -58,18 +70,19 @@ final class ProcessTable {
         }
     }
 
-    private LatencyStats insert(int at, int tgid) {
+    private int insert(int at, int tgid) {
         if (size == maxProcesses || tgid == FREE) {
-            return other;
+            return otherBase;
         }
         int slot = size++;
         keys[at] = tgid;
         slotOfKey[at] = slot;
         tgidOfSlot[slot] = tgid;
-        if (statsOfSlot[slot] == null) {
-            statsOfSlot[slot] = new LatencyStats();
+        if (groups[2 * slot] == null) {
+            groups[2 * slot + NOT_WAITING] = new LatencyStats(false);
+            groups[2 * slot + WAITING] = new LatencyStats(true);
         }
-        return statsOfSlot[slot];
+        return 2 * slot;
     }
 
     /** Spreads consecutive tgids over the table (Fibonacci hashing). */
@@ -80,17 +93,22 @@ final class ProcessTable {
 
     int size() { return size; }
     int tgidAt(int slot) { return tgidOfSlot[slot]; }
-    LatencyStats statsAt(int slot) { return statsOfSlot[slot]; }
-    LatencyStats other() { return other; }
+    /** The calls of the process in {@code slot} that are not blocking waits. */
+    LatencyStats notWaitingAt(int slot) { return groups[2 * slot + NOT_WAITING]; }
+    /** The calls of the process in {@code slot} that are blocking waits. */
+    LatencyStats waitingAt(int slot) { return groups[2 * slot + WAITING]; }
+    LatencyStats otherNotWaiting() { return groups[otherBase + NOT_WAITING]; }
+    LatencyStats otherWaiting() { return groups[otherBase + WAITING]; }
 
     void reset() {
         for (int slot = 0; slot < size; slot++) {
-            statsOfSlot[slot].reset();
+            notWaitingAt(slot).reset();
+            waitingAt(slot).reset();
         }
-        other.reset();
+        otherNotWaiting().reset();
+        otherWaiting().reset();
         Arrays.fill(keys, FREE);
         size = 0;
         cachedTgid = FREE;
-        cachedStats = null;
     }
 }

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Everything recorded in one window, per syscall and per process. Single writer. Each call is
- * counted twice, once under its syscall and once under its process; the window's total is the
- * sum of the syscalls, made when a snapshot is taken.
+ * counted twice, once under its syscall and once under its process, in the process's group for
+ * blocking waits or the one for its other calls. The window's total is the sum of the syscalls,
+ * its calls without waits the sum of the syscalls that are not waits, made when a snapshot is taken.
  */
 final class WindowStats {
     /** Numbers beyond this are not syscalls; such calls are counted under {@link #UNKNOWN_NR}. */
@@ -44,7 +45,7 @@ final class WindowStats {
         int log2Index = Log2Buckets.indexOf(latencyNs / NS_PER_US);
         int fineSlot = LatencyStats.FINE_OFFSET + FineBuckets.indexOf(Math.max(0, latencyNs));
         LatencyStats syscall = syscallStats(nr);
-        LatencyStats process = processes.statsOf(tgid);
+        LatencyStats process = processes.statsOf(tgid, syscall.processGroup);
         syscall.record(latencyNs, log2Index, fineSlot);
         process.record(latencyNs, log2Index, fineSlot);
         if (ret < 0 || latencyNs >= rareFromNs) {
@@ -64,7 +65,7 @@ final class WindowStats {
     private LatencyStats newSyscallStats(int nr) {
         if (nr < 0 || nr >= MAX_SYSCALL_NR) {
             if (unknownSyscall == null) {
-                unknownSyscall = new LatencyStats();
+                unknownSyscall = new LatencyStats(false);
             }
             return unknownSyscall;
         }
@@ -72,7 +73,7 @@ final class WindowStats {
             bySyscall = Arrays.copyOf(bySyscall, Integer.highestOneBit(nr) << 1);
         }
         if (bySyscall[nr] == null) {
-            bySyscall[nr] = new LatencyStats();
+            bySyscall[nr] = new LatencyStats(syscalls.isBlockingWait(nr));
         }
         return bySyscall[nr];
     }
@@ -86,10 +87,13 @@ final class WindowStats {
         if (other.unknownSyscall != null) {
             syscallStats(UNKNOWN_NR).add(other.unknownSyscall);
         }
-        for (int slot = 0; slot < other.processes.size(); slot++) {
-            processes.statsOf(other.processes.tgidAt(slot)).add(other.processes.statsAt(slot));
+        ProcessTable from = other.processes;
+        for (int slot = 0; slot < from.size(); slot++) {
+            processes.statsOf(from.tgidAt(slot), ProcessTable.NOT_WAITING).add(from.notWaitingAt(slot));
+            processes.statsOf(from.tgidAt(slot), ProcessTable.WAITING).add(from.waitingAt(slot));
         }
-        processes.other().add(other.processes.other());
+        processes.otherNotWaiting().add(from.otherNotWaiting());
+        processes.otherWaiting().add(from.otherWaiting());
     }
 
     /** Clears the counts and keeps the allocated stats for the next window. */
@@ -106,26 +110,41 @@ final class WindowStats {
     }
 
     LatencySnapshot toSnapshot(WindowKind kind, long startNs, long endNs, LossCounters loss) {
-        LatencyStats total = new LatencyStats();
+        LatencyStats total = new LatencyStats(false);
+        LatencyStats withoutWaits = new LatencyStats(false);
         List<SyscallLatency> syscallRows = new ArrayList<>();
         for (int nr = 0; nr < bySyscall.length; nr++) {
-            if (bySyscall[nr] != null && bySyscall[nr].count() > 0) {
-                total.add(bySyscall[nr]);
-                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), bySyscall[nr].toDistribution()));
+            LatencyStats syscall = bySyscall[nr];
+            if (syscall != null && syscall.count() > 0) {
+                total.add(syscall);
+                if (!syscall.blockingWait()) {
+                    withoutWaits.add(syscall);
+                }
+                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), syscall.blockingWait(), syscall.toDistribution()));
             }
         }
         if (unknownSyscall != null && unknownSyscall.count() > 0) {
             total.add(unknownSyscall);
-            syscallRows.add(new SyscallLatency(UNKNOWN_NR, "unknown", unknownSyscall.toDistribution()));
+            withoutWaits.add(unknownSyscall);
+            syscallRows.add(new SyscallLatency(UNKNOWN_NR, "unknown", false, unknownSyscall.toDistribution()));
         }
         List<ProcessLatency> processRows = new ArrayList<>();
+        LatencyStats scratch = new LatencyStats(false);
         for (int slot = 0; slot < processes.size(); slot++) {
-            processRows.add(new ProcessLatency(processes.tgidAt(slot), processes.statsAt(slot).toDistribution()));
+            processRows.add(processRow(processes.tgidAt(slot), processes.notWaitingAt(slot), processes.waitingAt(slot), scratch));
         }
-        if (processes.other().count() > 0) {
-            processRows.add(new ProcessLatency(ProcessLatency.OTHER_TGID, processes.other().toDistribution()));
+        if (processes.otherNotWaiting().count() + processes.otherWaiting().count() > 0) {
+            processRows.add(processRow(ProcessLatency.OTHER_TGID, processes.otherNotWaiting(), processes.otherWaiting(), scratch));
         }
         return new LatencySnapshot(kind, startNs, endNs, thresholdNs, null, total.toDistribution(),
-                syscallRows, processRows, loss);
+                withoutWaits.toDistribution(), syscallRows, processRows, loss);
+    }
+
+    /** A process's row: all its calls ({@code scratch} holds their sum) and those that are not waits. */
+    private static ProcessLatency processRow(int tgid, LatencyStats notWaiting, LatencyStats waiting, LatencyStats scratch) {
+        scratch.reset();
+        scratch.add(notWaiting);
+        scratch.add(waiting);
+        return new ProcessLatency(tgid, scratch.toDistribution(), notWaiting.toDistribution());
     }
 }

@@ -8,6 +8,7 @@ import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import dev.mcpprobe.snapshot.Verdict;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntFunction;
 
@@ -16,8 +17,18 @@ import java.util.function.IntFunction;
  * the text report and more. Latencies are integers in ns; without calls, percentiles are null.
  * Histogram rows are those of the text report, {@code lo} inclusive and {@code hi} exclusive in
  * microseconds ({@code lo} is null for the row of negative values).
+ *
+ * <p>The top-level counts, {@code percentiles_ns} and {@code histogram_us} cover every call. The
+ * object {@code without_blocking_waits} holds the calls that are not blocking waits, with the
+ * number and names of the syscalls left out ({@code excluded_syscalls} is null when the names are
+ * not known: a report narrowed to some processes has no syscall table); {@code verdict},
+ * {@code verdict_rule} and {@code action} are taken from it, which {@code verdict_basis} names.
+ * Fields added later come after the older ones of their object, so that readers which rely on the
+ * order keep working; the top-level {@code verdict} is the last field of that name in the line.
  */
 public final class JsonReport {
+    /** The object the verdict is taken from. */
+    private static final String VERDICT_BASIS = "without_blocking_waits";
 
     public static String render(LatencySnapshot snapshot) {
         return render(snapshot, tgid -> null);
@@ -68,11 +79,46 @@ public final class JsonReport {
         out.append(",\"verdict\":");
         string(out, verdict.name());
         out.append(",\"verdict_rule\":");
-        string(out, verdict.rule());
+        string(out, snapshot.verdictRule());
         out.append(",\"action\":");
-        string(out, verdict.action());
+        string(out, snapshot.verdictAction());
+        field(out, "verdict_basis", VERDICT_BASIS);
+        appendWithoutWaits(out, snapshot);
         out.append('}');
         return out.toString();
+    }
+
+    private static void appendWithoutWaits(StringBuilder out, LatencySnapshot snapshot) {
+        LatencyDistribution calls = snapshot.withoutWaits();
+        out.append(",\"").append(VERDICT_BASIS).append("\":{\"count\":").append(calls.count());
+        field(out, "errors", calls.errorCount());
+        field(out, "high_latency_calls", calls.highLatencyCount());
+        out.append(",\"percentiles_ns\":{");
+        percentile(out, "p50", calls, 50);
+        out.append(',');
+        percentile(out, "p90", calls, 90);
+        out.append(',');
+        percentile(out, "p99", calls, 99);
+        out.append(',');
+        percentile(out, "p999", calls, 99.9);
+        out.append(",\"max\":").append(calls.count() == 0 ? "null" : Long.toString(calls.maxNs()));
+        out.append('}');
+        field(out, "excluded_calls", snapshot.blockingWaitCount());
+        out.append(",\"excluded_syscalls\":");
+        List<SyscallLatency> waits = snapshot.blockingWaits();
+        if (waits.isEmpty() && snapshot.blockingWaitCount() > 0) {
+            out.append("null");
+        } else {
+            out.append('[');
+            String separator = "";
+            for (SyscallLatency wait : waits) {
+                out.append(separator);
+                string(out, wait.name());
+                separator = ",";
+            }
+            out.append(']');
+        }
+        out.append('}');
     }
 
     private static void appendHistogram(StringBuilder out, LatencyDistribution total) {
@@ -101,6 +147,7 @@ public final class JsonReport {
             field(out, "p50_ns", latency.p50Ns());
             field(out, "p99_ns", latency.p99Ns());
             field(out, "max_ns", latency.maxNs());
+            out.append(",\"blocking_wait\":").append(s.blockingWait());
             out.append('}');
             separator = ",";
         }
@@ -124,7 +171,15 @@ public final class JsonReport {
             field(out, "p999_ns", latency.p999Ns());
             field(out, "max_ns", latency.maxNs());
             out.append(",\"verdict\":");
-            string(out, latency.verdict().name());
+            string(out, p.verdict().name());
+            LatencyDistribution withoutWaits = p.withoutWaits();
+            out.append(",\"").append(VERDICT_BASIS).append("\":{\"count\":").append(withoutWaits.count());
+            nullableField(out, "p50_ns", withoutWaits, withoutWaits.p50Ns());
+            nullableField(out, "p90_ns", withoutWaits, withoutWaits.p90Ns());
+            nullableField(out, "p99_ns", withoutWaits, withoutWaits.p99Ns());
+            nullableField(out, "p999_ns", withoutWaits, withoutWaits.p999Ns());
+            nullableField(out, "max_ns", withoutWaits, withoutWaits.maxNs());
+            out.append('}');
             out.append('}');
             separator = ",";
         }
@@ -134,6 +189,11 @@ public final class JsonReport {
     private static void percentile(StringBuilder out, String name, LatencyDistribution total, double percentile) {
         out.append('"').append(name).append("\":")
                 .append(total.count() == 0 ? "null" : Long.toString(total.valueAtPercentile(percentile)));
+    }
+
+    /** A latency of {@code calls}, or null if it has none. */
+    private static void nullableField(StringBuilder out, String name, LatencyDistribution calls, long ns) {
+        out.append(",\"").append(name).append("\":").append(calls.count() == 0 ? "null" : Long.toString(ns));
     }
 
     private static void field(StringBuilder out, String name, long value) {

@@ -5,15 +5,15 @@ import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
-import dev.mcpprobe.snapshot.Verdict;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
  * The report in the format the project's users read: the block from the header rule to the footer
- * rule is theirs unchanged (histogram rows identical to bpftrace's); what this project adds comes
- * after the footer. Every line ends in {@code '\n'}.
+ * rule is theirs unchanged (histogram rows identical to bpftrace's, every call counted); what this
+ * project adds comes after the footer, among it the percentiles of the calls that are not blocking
+ * waits, from which the verdict is taken. Every line ends in {@code '\n'}.
  *
  * <pre>
  * ========== MCP Latency Report (last 10s) ==========
@@ -22,9 +22,10 @@ import java.util.function.IntFunction;
  * Total calls: 1245
  * ⚠️  High latency calls (&gt;50ms): 2
  * ===================================================
- * Percentiles: P50 1.53ms | P90 1.87ms | P99 3.10ms | P99.9 48.1ms | max 61.2ms
+ * Percentiles: P50 1.53ms | P90 1.87ms | P99 1.00s | P99.9 1.00s | max 1.00s
+ * Without blocking waits (futex 143, epoll_wait 20 excluded): 1082 calls, P50 1.50ms | P90 1.80ms | P99 3.10ms | P99.9 48.1ms | max 61.2ms
  * ...
- * Verdict: EXCELLENT (P99 &lt; 10ms): systemd alone is enough; a kernel module is optional
+ * Verdict: EXCELLENT (P99 &lt; 10ms; P99 3.10ms of the 1082 calls that are not blocking waits): systemd alone is enough; a kernel module is optional
  * </pre>
  */
 public final class TextReport {
@@ -52,14 +53,14 @@ public final class TextReport {
                 .append(total.highLatencyCount()).append('\n');
         out.append("=".repeat(header.length())).append('\n');
 
+        out.append("Percentiles: ");
         appendPercentiles(out, total);
+        appendWithoutWaits(out, snapshot);
         out.append("Failed calls (negative return): ").append(total.errorCount()).append('\n');
         appendLoss(out, snapshot.loss());
         appendTopSyscalls(out, snapshot);
         appendProcesses(out, snapshot.processes(), processNames);
-        Verdict verdict = snapshot.verdict();
-        out.append("Verdict: ").append(verdict).append(" (").append(verdict.rule()).append("): ")
-                .append(verdict.action()).append('\n');
+        appendVerdict(out, snapshot);
         return out.toString();
     }
 
@@ -77,17 +78,54 @@ public final class TextReport {
         return snapshot.subject().map(subject -> subject + ", " + window).orElse(window);
     }
 
-    private static void appendPercentiles(StringBuilder out, LatencyDistribution total) {
-        out.append("Percentiles: ");
-        if (total.count() == 0) {
+    private static void appendPercentiles(StringBuilder out, LatencyDistribution calls) {
+        if (calls.count() == 0) {
             out.append("no calls\n");
             return;
         }
-        out.append("P50 ").append(Durations.latency(total.p50Ns()))
-                .append(" | P90 ").append(Durations.latency(total.p90Ns()))
-                .append(" | P99 ").append(Durations.latency(total.p99Ns()))
-                .append(" | P99.9 ").append(Durations.latency(total.p999Ns()))
-                .append(" | max ").append(Durations.latency(total.maxNs())).append('\n');
+        out.append("P50 ").append(Durations.latency(calls.p50Ns()))
+                .append(" | P90 ").append(Durations.latency(calls.p90Ns()))
+                .append(" | P99 ").append(Durations.latency(calls.p99Ns()))
+                .append(" | P99.9 ").append(Durations.latency(calls.p999Ns()))
+                .append(" | max ").append(Durations.latency(calls.maxNs())).append('\n');
+    }
+
+    /**
+     * {@code Without blocking waits (futex 120, epoll_wait 8 excluded): 900 calls, P50 ...}; a
+     * report narrowed to some processes has no syscall table and gives only the number excluded.
+     */
+    private static void appendWithoutWaits(StringBuilder out, LatencySnapshot snapshot) {
+        out.append("Without blocking waits (");
+        List<SyscallLatency> waits = snapshot.blockingWaits();
+        if (snapshot.blockingWaitCount() == 0) {
+            out.append("none seen");
+        } else if (waits.isEmpty()) {
+            out.append(calls(snapshot.blockingWaitCount())).append(" excluded");
+        } else {
+            String separator = "";
+            for (SyscallLatency wait : waits) {
+                out.append(separator).append(wait.name()).append(' ').append(wait.latency().count());
+                separator = ", ";
+            }
+            out.append(" excluded");
+        }
+        out.append("): ");
+        LatencyDistribution withoutWaits = snapshot.withoutWaits();
+        if (withoutWaits.count() > 0) {
+            out.append(calls(withoutWaits.count())).append(", ");
+        }
+        appendPercentiles(out, withoutWaits);
+    }
+
+    /** {@code Verdict: GOOD (10ms <= P99 <= 50ms; P99 12.3ms of the 900 calls that are not blocking waits): ...} */
+    private static void appendVerdict(StringBuilder out, LatencySnapshot snapshot) {
+        LatencyDistribution basis = snapshot.withoutWaits();
+        out.append("Verdict: ").append(snapshot.verdict()).append(" (").append(snapshot.verdictRule());
+        if (basis.count() > 0) {
+            out.append("; P99 ").append(Durations.latency(basis.p99Ns())).append(" of the ").append(basis.count())
+                    .append(basis.count() == 1 ? " call that is not a blocking wait" : " calls that are not blocking waits");
+        }
+        out.append("): ").append(snapshot.verdictAction()).append('\n');
     }
 
     private static void appendLoss(StringBuilder out, LossCounters loss) {
@@ -129,15 +167,26 @@ public final class TextReport {
                 .limit(MAX_PROCESS_LINES).toList();
         for (ProcessLatency p : busiest) {
             LatencyDistribution latency = p.latency();
+            LatencyDistribution withoutWaits = p.withoutWaits();
             out.append(processLabel(p, names)).append(": ").append(latency.count()).append(" calls, P50 ")
                     .append(Durations.latency(latency.p50Ns())).append(", P99 ")
                     .append(Durations.latency(latency.p99Ns())).append(", max ")
                     .append(Durations.latency(latency.maxNs())).append(", high latency ")
-                    .append(latency.highLatencyCount()).append(", ").append(latency.verdict()).append('\n');
+                    .append(latency.highLatencyCount()).append("; without blocking waits: ");
+            if (withoutWaits.count() == 0) {
+                out.append("no calls");
+            } else {
+                out.append(withoutWaits.count()).append(" calls, P99 ").append(Durations.latency(withoutWaits.p99Ns()));
+            }
+            out.append(", ").append(p.verdict()).append('\n');
         }
         if (processes.size() > busiest.size()) {
             out.append("... and ").append(processes.size() - busiest.size()).append(" more processes\n");
         }
+    }
+
+    private static String calls(long count) {
+        return count == 1 ? "1 call" : count + " calls";
     }
 
     private static String processLabel(ProcessLatency p, IntFunction<String> names) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
@@ -35,19 +36,26 @@ class PercentileAccuracyTest {
         LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), 0);
         calls.forEach(call -> call.recordInto(recorder));
         LatencySnapshot snapshot = recorder.finish(Long.MAX_VALUE / 2, LossCounters.ZERO);
+        Predicate<Call> notWait = call -> !Syscalls.forCurrentArch().isBlockingWait(call.nr());
 
         check("total", snapshot.total(), calls, call -> true);
+        check("total without waits", snapshot.withoutWaits(), calls, notWait);
         for (SyscallLatency s : snapshot.syscalls()) {
             check("syscall " + s.name(), s.latency(), calls, call -> call.nr() == s.nr());
         }
         for (ProcessLatency p : snapshot.processes()) {
-            check("process " + p.tgid(), p.latency(), calls, call -> call.tgid() == p.tgid());
+            Predicate<Call> ofProcess = call -> call.tgid() == p.tgid();
+            check("process " + p.tgid(), p.latency(), calls, ofProcess);
+            check("process " + p.tgid() + " without waits", p.withoutWaits(), calls, ofProcess.and(notWait));
         }
     }
 
     private static void check(String group, LatencyDistribution latency, List<Call> calls, Predicate<Call> member) {
         long[] sorted = calls.stream().filter(member).mapToLong(Call::latencyNs).sorted().toArray();
         assertEquals(sorted.length, latency.count(), group + " count");
+        if (sorted.length == 0) {
+            return;
+        }
         assertEquals(sorted[0], latency.minNs(), group + " min");
         assertEquals(sorted[sorted.length - 1], latency.maxNs(), group + " max");
         assertEquals(java.util.Arrays.stream(sorted).sum(), latency.sumNs(), group + " sum");

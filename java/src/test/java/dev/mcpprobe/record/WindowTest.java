@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.Verdict;
@@ -64,6 +65,8 @@ class WindowTest {
             List<Call> inside = calls.stream()
                     .filter(c -> c.endNs() >= window.windowStartNs() && c.endNs() < window.windowEndNs()).toList();
             assertEquals(inside.size(), window.total().count(), "calls of " + window);
+            assertEquals(inside.stream().filter(c -> !Syscalls.forCurrentArch().isBlockingWait(c.nr())).count(),
+                    window.withoutWaits().count(), "calls without waits of " + window);
             assertEquals(inside.stream().mapToLong(Call::latencyNs).sum(), window.total().sumNs());
             assertEquals(inside.stream().mapToLong(Call::latencyNs).max().orElse(0), window.total().maxNs());
             assertTrue(window.windowLengthNs() == INTERVAL_NS || inside.isEmpty(), "only empty windows span silences");
