@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -25,11 +24,9 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest {
     @Test
     void closeUnloadsEveryProgram() throws Exception {
-        Set<Integer> before = LoadedPrograms.ids();
         Set<Integer> ours;
         try (SyscallProbe probe = SyscallProbe.builder().pid(ProcessHandle.current().pid()).open()) {
-            ours = new HashSet<>(LoadedPrograms.ids());
-            ours.removeAll(before);
+            ours = LoadedPrograms.heldBy(ProcessHandle.current().pid());
             assertEquals(probe.programCount(), ours.size(), "programs loaded: " + ours);
         }
         assertEquals(Set.of(), LoadedPrograms.awaitGone(ours), "still loaded after close()");
@@ -37,7 +34,6 @@ class LifecycleTest {
 
     @Test
     void aKilledJvmLeavesNoProgramLoaded() throws Exception {
-        Set<Integer> before = LoadedPrograms.ids();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process holder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 HoldProbe.class.getName()).redirectErrorStream(true).start();
@@ -45,8 +41,7 @@ class LifecycleTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             assertEquals("attached", line, "the holder JVM did not attach");
-            Set<Integer> ours = new HashSet<>(LoadedPrograms.ids());
-            ours.removeAll(before);
+            Set<Integer> ours = LoadedPrograms.heldBy(holder.pid());
             assertFalse(ours.isEmpty(), "the holder's programs are loaded");
 
             holder.destroyForcibly(); // SIGKILL: no close(), no shutdown hooks

@@ -27,6 +27,26 @@ final class LoadedPrograms {
         return ids;
     }
 
+    /** The BPF programs process {@code pid} holds a descriptor of (a program or a link), from its fdinfo. */
+    static Set<Integer> heldBy(long pid) throws IOException, InterruptedException {
+        Set<Integer> ids = new HashSet<>();
+        Pattern progId = Pattern.compile("^prog_id:\\s+(\\d+)$", Pattern.MULTILINE);
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "fdinfo"))) {
+            for (java.nio.file.Path fd : fds.toList()) {
+                try {
+                    Matcher m = progId.matcher(java.nio.file.Files.readString(fd));
+                    while (m.find()) {
+                        ids.add(Integer.parseInt(m.group(1)));
+                    }
+                } catch (IOException closed) {
+                    // The descriptor was closed while we looked.
+                }
+            }
+        }
+        ids.retainAll(ids());
+        return ids;
+    }
+
     /** Waits until none of {@code ids} is loaded: the kernel frees programs shortly after their last link closes. */
     static Set<Integer> awaitGone(Set<Integer> ids) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
