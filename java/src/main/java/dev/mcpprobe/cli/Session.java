@@ -42,6 +42,7 @@ final class Session {
     private final ProcessNames names = new ProcessNames();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private String demoTargets; // what the demo traces, when there is no target of the user's
     // Reports are printed off the consumer thread: a slow terminal must not make the ring overflow.
     private final ExecutorService printer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "report-printer");
@@ -69,6 +70,8 @@ final class Session {
                 if (jars.isPresent()) {
                     err.println("No target given: starting the reference MCP servers from " + jars.get() + " for a demo...");
                     mcp = McpDemo.start(jars.get());
+                    demoTargets = "the MCP servers (PID " + mcp.pids().stream().map(String::valueOf)
+                            .reduce((a, b) -> a + "," + b).orElse("") + ")";
                 }
                 err.println("Demo: tracing " + (mcp != null ? mcp.description()
                         : "a built-in demo workload (disk writes with fsync, sleeps, loopback TCP)")
@@ -242,6 +245,9 @@ final class Session {
         options.cgroups().forEach(c -> parts.add("cgroup " + c));
         if (options.all()) {
             parts.add("every process");
+        }
+        if (demoTargets != null) {
+            parts.add(demoTargets);
         }
         probe.launched().ifPresent(c -> parts.add("'" + String.join(" ", c.argv()) + "' (PID " + c.pid() + ") and its children"));
         String targets = String.join(", ", parts);
