@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Names of traced processes from /proc, remembered so that processes that exited keep theirs. */
 final class ProcessNames {
-    private static final int MAX_CMDLINE = 80;
+    private static final int MAX_WORDS = 3;
     private final Map<Integer, String> comms = new ConcurrentHashMap<>();
     private final Map<Integer, String> cmdlines = new ConcurrentHashMap<>();
 
@@ -48,21 +48,33 @@ final class ProcessNames {
         }
     }
 
-    /** "PID 1234 (java -jar mcp-servers.jar thinking)", for a per-process report's title. */
+    /** "PID 1234: java mcp-servers.jar thinking", for a per-process report's title. */
     String label(int tgid) {
         name(tgid);
         String cmd = cmdlines.getOrDefault(tgid, "");
         if (cmd.isEmpty()) {
             cmd = comms.getOrDefault(tgid, "exited");
         }
-        return "PID " + tgid + " (" + cmd + ")";
+        return "PID " + tgid + ": " + cmd;
     }
 
+    /** The command and its first words that are not options, paths shortened: "java mcp-servers.jar thinking". */
     private static String cmdline(int tgid) {
         try {
             byte[] raw = Files.readAllBytes(Path.of("/proc", Integer.toString(tgid), "cmdline"));
-            String cmd = new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').strip();
-            return cmd.length() > MAX_CMDLINE ? cmd.substring(0, MAX_CMDLINE - 3) + "..." : cmd;
+            StringBuilder words = new StringBuilder();
+            int kept = 0;
+            for (String arg : new String(raw, StandardCharsets.UTF_8).split("\0")) {
+                if (arg.isEmpty() || (kept > 0 && arg.startsWith("-"))) {
+                    continue;
+                }
+                String word = arg.substring(arg.lastIndexOf('/') + 1);
+                words.append(kept++ == 0 ? "" : " ").append(word);
+                if (kept == MAX_WORDS) {
+                    break;
+                }
+            }
+            return words.toString();
         } catch (IOException gone) {
             return "";
         }

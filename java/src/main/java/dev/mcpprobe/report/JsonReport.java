@@ -63,16 +63,7 @@ public final class JsonReport {
         field(out, "sum_ns", total.sumNs());
         out.append(",\"min_ns\":").append(total.count() == 0 ? "null" : Long.toString(total.minNs()));
         out.append(",\"mean_ns\":").append(total.count() == 0 ? "null" : Long.toString(total.meanNs()));
-        out.append(",\"percentiles_ns\":{");
-        percentile(out, "p50", total, 50);
-        out.append(',');
-        percentile(out, "p90", total, 90);
-        out.append(',');
-        percentile(out, "p99", total, 99);
-        out.append(',');
-        percentile(out, "p999", total, 99.9);
-        out.append(",\"max\":").append(total.count() == 0 ? "null" : Long.toString(total.maxNs()));
-        out.append('}');
+        appendPercentiles(out, total);
         appendHistogram(out, total);
         appendSyscalls(out, snapshot);
         appendProcesses(out, snapshot, processNames);
@@ -88,11 +79,8 @@ public final class JsonReport {
         return out.toString();
     }
 
-    private static void appendWithoutWaits(StringBuilder out, LatencySnapshot snapshot) {
-        LatencyDistribution calls = snapshot.withoutWaits();
-        out.append(",\"").append(VERDICT_BASIS).append("\":{\"count\":").append(calls.count());
-        field(out, "errors", calls.errorCount());
-        field(out, "high_latency_calls", calls.highLatencyCount());
+    /** {@code "percentiles_ns":{p50,p90,p99,p999,max}}, nulls without calls. */
+    private static void appendPercentiles(StringBuilder out, LatencyDistribution calls) {
         out.append(",\"percentiles_ns\":{");
         percentile(out, "p50", calls, 50);
         out.append(',');
@@ -103,6 +91,14 @@ public final class JsonReport {
         percentile(out, "p999", calls, 99.9);
         out.append(",\"max\":").append(calls.count() == 0 ? "null" : Long.toString(calls.maxNs()));
         out.append('}');
+    }
+
+    private static void appendWithoutWaits(StringBuilder out, LatencySnapshot snapshot) {
+        LatencyDistribution calls = snapshot.withoutWaits();
+        out.append(",\"").append(VERDICT_BASIS).append("\":{\"count\":").append(calls.count());
+        field(out, "errors", calls.errorCount());
+        field(out, "high_latency_calls", calls.highLatencyCount());
+        appendPercentiles(out, calls);
         field(out, "excluded_calls", snapshot.blockingWaitCount());
         out.append(",\"excluded_syscalls\":");
         List<SyscallLatency> waits = snapshot.blockingWaits();
