@@ -111,7 +111,7 @@ final class Session {
         probe.start((batch, nowNs) -> {
             recorder.record(batch);
             names.see(batch);
-            if (nowNs >= recorder.currentWindowEndNs()) {
+            if (recorder.isReportDue(nowNs)) {
                 List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
                 done.forEach(s -> printer.execute(() -> print(s)));
             }

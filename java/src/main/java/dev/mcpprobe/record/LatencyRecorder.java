@@ -123,6 +123,14 @@ public final class LatencyRecorder {
     /** When the open window ends: the consumer can sleep until then at most before calling {@link #rotateIfDue}. */
     public long currentWindowEndNs() { return windowEndNs; }
 
+    /**
+     * True when {@link #rotateIfDue} would return a snapshot: the clock passed the open window's end,
+     * or a call from a later window already closed it. Cheap, for calling after every poll.
+     */
+    public boolean isReportDue(long nowNs) {
+        return nowNs >= windowEndNs || !closed.isEmpty();
+    }
+
     /** Records every call of the batch. */
     public void record(EventBatch batch) {
         long[] words = batchWords;

@@ -85,6 +85,19 @@ class ProbeDemoIT {
     }
 
     @Test
+    void everyIntervalGetsAReportAndOnlyTheLastIsFinal() throws Exception {
+        Run run = probeDemo("--interval", "500ms", "--duration", "1700ms", "--format", "json",
+                "--", "sh", "-c", "while :; do sleep 0.05; done");
+        assertEquals(0, run.status(), run.err()); // stopped by --duration, not by the command
+        List<String> reports = run.out().lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(reports.size() >= 4, "3 intervals and the whole run: " + reports.size() + "\n" + run.out() + run.err());
+        for (String interval : reports.subList(0, reports.size() - 1)) {
+            assertTrue(interval.contains("\"final\":false") && interval.contains("\"window_s\":0.5"), interval);
+        }
+        assertTrue(reports.get(reports.size() - 1).contains("\"final\":true"));
+    }
+
+    @Test
     void theLaunchedCommandsExitStatusIsTheProbes() throws Exception {
         Run run = probeDemo("--", "sh", "-c", "exit 7");
         assertEquals(7, run.status(), run.err());
@@ -103,6 +116,39 @@ class ProbeDemoIT {
             sleeper.descendants().forEach(ProcessHandle::destroyForcibly);
             sleeper.destroyForcibly();
         }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"INT", "TERM"})
+    void aSignalStopsTheProbeWithTheFinalReport(String signal) throws Exception {
+        Process sleeper = new ProcessBuilder("sh", "-c", "while :; do sleep 0.05; done").start();
+        Process probe = new ProcessBuilder(JAVA.toString(), "-jar", JAR.toString(), "--pid", Long.toString(sleeper.pid()),
+                "--follow-children").redirectError(ProcessBuilder.Redirect.PIPE).start();
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(probe.getErrorStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            for (String line; (line = err.readLine()) != null && !line.startsWith("Tracing"); ) {
+                seen.append(line).append('\n');
+            }
+            Thread.sleep(500);
+            new ProcessBuilder("kill", "-" + signal, Long.toString(probe.pid())).start().waitFor();
+            String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String rest = new String(probe.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(probe.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(signal.equals("INT") ? 130 : 143, probe.exitValue(), seen + rest);
+            assertTrue(out.contains("========== MCP Latency Report (whole run"), out);
+            assertTrue(syscallCountInText(out, "clock_nanosleep"), out);
+            assertTrue(rest.contains("Stopped (interrupted)"), rest);
+        } finally {
+            probe.destroyForcibly();
+            sleeper.descendants().forEach(ProcessHandle::destroyForcibly);
+            sleeper.destroyForcibly();
+        }
+    }
+
+    private static boolean syscallCountInText(String report, String syscall) {
+        return report.lines().anyMatch(l -> l.startsWith("Top syscalls by") && l.contains(syscall));
     }
 
     @Test

@@ -186,4 +186,20 @@ class WindowTest {
     private static LatencyRecorder.Config config() {
         return LatencyRecorder.Config.defaults().withIntervalNs(INTERVAL_NS);
     }
+
+    @Test
+    void aWindowClosedByACallFromTheNextIsDueBeforeTheClockReachesTheNextEnd() {
+        LatencyRecorder recorder = new LatencyRecorder(config(), START_NS);
+        recorder.record(START_NS + SECOND_NS, 1_000, 0, 1, 0);
+        assertFalse(recorder.isReportDue(START_NS + 2 * SECOND_NS));
+        // A call that ended in the second window closes the first; the consumer's clock is early in the second.
+        recorder.record(START_NS + INTERVAL_NS + SECOND_NS, 1_000, 0, 1, 0);
+        long nowNs = START_NS + INTERVAL_NS + 2 * SECOND_NS;
+        assertTrue(nowNs < recorder.currentWindowEndNs());
+        assertTrue(recorder.isReportDue(nowNs), "the closed first window waits to be reported");
+        List<LatencySnapshot> due = recorder.rotateIfDue(nowNs, LossCounters.ZERO);
+        assertEquals(1, due.size());
+        assertEquals(1, due.get(0).total().count());
+        assertFalse(recorder.isReportDue(nowNs));
+    }
 }

@@ -26,7 +26,7 @@ final class PipelineEnd implements BatchListener {
             consumerThreadId = Thread.currentThread().getId();
         }
         recorder.record(batch);
-        if (nowNs >= recorder.currentWindowEndNs()) {
+        if (recorder.isReportDue(nowNs)) {
             recorder.rotateIfDue(nowNs, LossCounters.ZERO); // interval snapshots are taken, as the CLI does
         }
         records += batch.size();
