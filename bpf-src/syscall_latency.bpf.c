@@ -34,14 +34,14 @@ __u32 follow_children = 0;
 __u32 use_cgroups = 0;      /* target_cgroups is not empty */
 __u32 use_comms = 0;        /* target_comms is not empty */
 __u32 syscall_filter_on = 0;
-__u32 untrace_gen = 0;      /* bumped when targets are removed: syscalls begun before are not reported */
+__u32 untrace_gen = 0;      /* bumped by user space each time it stops tracing a process */
 __u64 syscall_mask[MLP_SYSCALL_MASK_WORDS] = {};
 __u64 wakeup_bytes = 1 << 20; /* wake the consumer once this much is pending */
 
 struct thread_state {
 	__u64 start_ns; /* 0: not inside a timed syscall */
 	__u32 nr;
-	__u32 untrace_gen; /* at entry: a syscall that outlived its target's removal is not reported */
+	__u32 untrace_gen; /* at entry: tells a syscall that outlived its process's removal (see stale()) */
 };
 
 struct {
@@ -84,6 +84,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct mlp_counters);
 } counters SEC(".maps");
+
+/* tgid -> untrace_gen when user space stopped tracing it; key 0: when trace_all was turned off. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u32);
+} removed_tgids SEC(".maps");
 
 static __always_inline void count(enum mlp_counter which)
 {
@@ -144,17 +152,48 @@ static __always_inline int syscall_wanted(long nr)
 	return (syscall_mask[(nr >> 6) & (MLP_SYSCALL_MASK_WORDS - 1)] >> (nr & 63)) & 1;
 }
 
+/* The syscall number at sys_exit, which the tracepoint does not pass. */
+static __always_inline long exit_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, syscallno);
+#else
+	return -1;
+#endif
+}
+
+/*
+ * Was this process's tracing stopped, and started again, while the syscall ran? Its entry
+ * then belongs to the earlier tracing: the time between is not one syscall. Only looked up
+ * after user space removed some process, and only for a thread that entered before that.
+ */
+static __always_inline int stale(struct thread_state *st, __u32 tgid)
+{
+	__u32 all = 0, *removed;
+
+	if (st->untrace_gen == untrace_gen)
+		return 0;
+	removed = bpf_map_lookup_elem(&removed_tgids, &tgid);
+	if (removed && (__s32)(*removed - st->untrace_gen) > 0)
+		return 1;
+	removed = bpf_map_lookup_elem(&removed_tgids, &all);
+	return removed && (__s32)(*removed - st->untrace_gen) > 0;
+}
+
 static __always_inline void emit(struct thread_state *st, __u64 pid_tgid, long ret)
 {
 	__u64 start = st->start_ns, now;
 	struct syscall_event *e;
 
-	if (!start || st->untrace_gen != untrace_gen) {
-		st->start_ns = 0;
+	if (!start) {
 		count(MLP_ORPHAN_EXITS);
 		return;
 	}
 	st->start_ns = 0;
+	if (stale(st, pid_tgid >> 32))
+		return; /* not a loss: the process was not wanted when the syscall ended */
 	now = bpf_ktime_get_ns();
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -202,7 +241,7 @@ int BPF_PROG(mlp_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct thread_state *st;
 
-	if (!is_traced(pid_tgid >> 32))
+	if (!is_traced(pid_tgid >> 32) || (syscall_filter_on && !syscall_wanted(exit_nr(regs))))
 		return 0;
 	/* No state: the thread's first syscall exit is its return from fork, or tracing began mid-syscall. */
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0, 0);
@@ -238,7 +277,8 @@ int mlp_hash_exit(struct bpf_raw_tracepoint_args *ctx)
 	__u32 tid = (__u32)pid_tgid;
 	struct thread_state *st;
 
-	if (!is_traced(pid_tgid >> 32))
+	if (!is_traced(pid_tgid >> 32) ||
+	    (syscall_filter_on && !syscall_wanted(exit_nr((struct pt_regs *)ctx->args[0]))))
 		return 0;
 	st = bpf_map_lookup_elem(&tid_states, &tid);
 	if (st)
@@ -274,7 +314,9 @@ int BPF_PROG(mlp_exec, struct task_struct *task)
 SEC("tp_btf/cgroup_attach_task")
 int BPF_PROG(mlp_cgroup_move, struct cgroup *dst, const char *path, struct task_struct *task)
 {
-	if (use_cgroups && cgroup_matches(dst))
+	/* Moves within cgroup v1 hierarchies fire too; their ids are another sequence than v2's. */
+	if (use_cgroups && BPF_CORE_READ(dst, root) == BPF_CORE_READ(task, cgroups, dfl_cgrp, root) &&
+	    cgroup_matches(dst))
 		set_traced(BPF_CORE_READ(task, tgid));
 	return 0;
 }

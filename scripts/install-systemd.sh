@@ -37,20 +37,27 @@ fi
 user_unit_dir="$config_home/systemd/user"
 env_dir="$config_home/omnimind"
 
-install -d -m 0755 "$user_unit_dir"
-install -m 0644 "$units/omnimind-mcp@.service" "$units/omnimind-mcp.target" "$user_unit_dir/"
-install -d -m 0700 "$env_dir"
+# Under sudo the user's files are written as that user: a root-owned ~/.config/systemd/user
+# would keep 'systemctl --user enable' from creating its .wants directories.
+as_user() {
+    if [[ $(id -u) -eq 0 && -n "${SUDO_USER:-}" && "$target_user" != root ]]; then
+        runuser -u "$target_user" -- "$@"
+    else
+        "$@"
+    fi
+}
+
+as_user install -d -m 0755 "$user_unit_dir"
+as_user install -m 0644 "$units/omnimind-mcp@.service" "$units/omnimind-mcp.target" "$user_unit_dir/"
+as_user install -d -m 0700 "$env_dir"
 for name in thinking memory; do
     if [[ -e "$env_dir/mcp-$name.env" ]]; then
         echo "kept        $env_dir/mcp-$name.env (already there)"
     else
-        install -m 0600 "$units/env/mcp-$name.env" "$env_dir/mcp-$name.env"
+        as_user install -m 0600 "$units/env/mcp-$name.env" "$env_dir/mcp-$name.env"
         echo "installed   $env_dir/mcp-$name.env"
     fi
 done
-if [[ $(id -u) -eq 0 && -n "${SUDO_USER:-}" ]]; then
-    chown -R "$target_user:" "$user_unit_dir/omnimind-mcp@.service" "$user_unit_dir/omnimind-mcp.target" "$env_dir"
-fi
 echo "installed   $user_unit_dir/omnimind-mcp@.service"
 echo "installed   $user_unit_dir/omnimind-mcp.target"
 

@@ -27,8 +27,8 @@
 #define SLOT_BITS 6
 #define ERROR_LEN 1024
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
-#define PRIVILEGE_HINT "needs CAP_BPF and CAP_PERFMON (or root): run with sudo, or grant them with " \
-	"'sudo setcap cap_bpf,cap_perfmon+ep <java binary>'"
+#define PRIVILEGE_HINT "needs CAP_BPF and CAP_PERFMON (or root): run with sudo, or give the process both as " \
+	"ambient capabilities (systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON)"
 
 _Static_assert(sizeof(struct syscall_event) == 40, "record layout changed: update the Java decoder");
 
@@ -267,7 +267,7 @@ int mlp_open(uint32_t ring_bytes, uint32_t flags, uint32_t exclude_tgid)
 	if (ring_bytes < (uint32_t)page || (ring_bytes & (ring_bytes - 1)))
 		return fail(EINVAL, "ring buffer size %u is not a power of two of at least %ld bytes", ring_bytes, page);
 	if (access(KERNEL_BTF, R_OK))
-		return fail(ENOENT, "kernel has no BTF at " KERNEL_BTF ": needs a kernel >= 5.11 built with CONFIG_DEBUG_INFO_BTF=y");
+		return fail(ENOENT, "kernel has no BTF at " KERNEL_BTF ": needs a kernel >= 5.12 built with CONFIG_DEBUG_INFO_BTF=y");
 
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -376,10 +376,15 @@ int mlp_program_count(int handle)
 
 /* ---- targets ---- */
 
-/* Syscalls in flight when a target is removed are not reported: their process may no longer be wanted. */
-static void targets_removed(struct probe *p)
+/*
+ * A process stops being traced (tgid 0: every process, trace_all off). Its syscalls in flight
+ * must not be joined to a later tracing of the same process: the kernel checks this record.
+ */
+static void untraced(struct probe *p, __u32 tgid)
 {
-	__atomic_fetch_add(&p->skel->bss->untrace_gen, 1, __ATOMIC_SEQ_CST);
+	__u32 gen = __atomic_add_fetch(&p->skel->bss->untrace_gen, 1, __ATOMIC_SEQ_CST);
+
+	bpf_map__update_elem(p->skel->maps.removed_tgids, &tgid, sizeof(tgid), &gen, sizeof(gen), BPF_ANY);
 }
 
 static int tgid_target(int handle, uint32_t tgid, int add)
@@ -397,9 +402,8 @@ static int tgid_target(int handle, uint32_t tgid, int add)
 	word = &p->skel->bss->traced_tgids[tgid >> 6];
 	if (add) {
 		__atomic_fetch_or(word, bit, __ATOMIC_SEQ_CST);
-	} else {
-		__atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST);
-		targets_removed(p);
+	} else if (__atomic_fetch_and(word, ~bit, __ATOMIC_SEQ_CST) & bit) {
+		untraced(p, tgid);
 	}
 	release(slot);
 	return 0;
@@ -432,8 +436,7 @@ static int map_target(int handle, int is_comm, const void *key, int add)
 		p->skel->bss->use_comms = 1;
 	else if (add)
 		p->skel->bss->use_cgroups = 1;
-	else
-		targets_removed(p);
+	/* Removing a cgroup or name untraces nobody: the processes it selected keep their bits. */
 	release(slot);
 	return err;
 }
@@ -467,7 +470,7 @@ static int set_flag(int handle, int which, int on)
 	else
 		p->skel->bss->follow_children = !!on;
 	if (which == 0 && !on)
-		targets_removed(p);
+		untraced(p, 0);
 	release(slot);
 	return 0;
 }

@@ -18,13 +18,16 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The workload traced when the CLI is given no target: syscalls of varied latency, like a small
  * server's. Disk appends with fsync (milliseconds), timed sleeps (1-20 ms), loopback TCP round
- * trips (microseconds) and /proc reads (sub-microsecond). Runs until killed or for the given seconds.
+ * trips (microseconds) and /proc reads (sub-microsecond). Runs for the given seconds (default 10), or until killed.
  */
 public final class DemoWorkload {
     private DemoWorkload() {}
 
-    /** How the CLI launches it: this JVM's java, this jar, this class. */
-    static List<String> command() {
+    /** Extra seconds the workload runs past the trace, so it is still busy when tracing stops. */
+    private static final long GRACE_S = 2;
+
+    /** How the CLI launches it: this JVM's java, this jar, this class; it ends by itself after {@code duration}. */
+    static List<String> command(java.time.Duration duration) {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath;
         try {
@@ -32,11 +35,12 @@ public final class DemoWorkload {
         } catch (URISyntaxException | SecurityException e) {
             classPath = System.getProperty("java.class.path");
         }
-        return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", classPath, DemoWorkload.class.getName());
+        return List.of(java, "-Xmx64m", "-XX:+UseSerialGC", "-cp", classPath, DemoWorkload.class.getName(),
+                Long.toString(duration.toSeconds() + GRACE_S));
     }
 
     public static void main(String[] args) throws Exception {
-        long seconds = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE / 2_000_000_000L;
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 10;
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         Thread echo = daemon("demo-echo", () -> echo(server));

@@ -18,18 +18,22 @@ final class Help {
                                        followed across restarts; repeatable
                   --user-unit UNIT     the same for a user unit (of the user who ran sudo), e.g.
                                        omnimind-mcp@thinking
-                  --cgroup PATH        every process in a cgroup v2 directory and below it
-                                       (/sys/fs/cgroup/x.slice, or relative: /system.slice/x.service)
+                  --cgroup PATH        every process in a cgroup v2 directory and below it (processes that
+                                       join later: up to 8 levels below), e.g. /sys/fs/cgroup/x.slice,
+                                       or relative to the v2 root: /system.slice/x.service
               -a, --all                every process on the host except the probe itself
               -- COMMAND [ARGS...]     launch COMMAND, trace it and its children from its first syscall,
-                                       stop when it exits; its exit status becomes the probe's
+                                       stop when it exits; its exit status becomes the probe's.
+                                       Children are followed for the other targets too then
               -f, --follow-children    also trace processes that traced processes fork from now on
             With no target, a 5-second demo: the reference MCP servers under a light load when they are
             built (benchmarks/mcp/target), else a built-in workload of disk, sleep and TCP syscalls.
 
             Reports:
-              -i, --interval DURATION  report the last interval every DURATION (default 10s)
-              -d, --duration DURATION  stop after DURATION (default: at Ctrl-C, or when COMMAND exits)
+              -i, --interval DURATION  report the last interval every DURATION (default 10s, at least 100ms)
+              -d, --duration DURATION  stop after DURATION (default: at Ctrl-C, when COMMAND exits, or when
+                                       every --pid has exited if those are the only targets and
+                                       --follow-children is not given)
               -t, --threshold DURATION count calls slower than this as high latency (default 50ms)
               -s, --syscalls LIST      only these syscalls: names or numbers, e.g. read,write,openat
                   --format text|json   text (default), or one JSON object per report per line;

@@ -38,6 +38,7 @@ record Options(
 
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(50);
+    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     static final int DEFAULT_RING_BYTES = 8 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
@@ -99,7 +100,13 @@ record Options(
                 case "--cgroup" -> cgroups.add(nonEmpty(value != null ? value : next(args, ++i, arg), arg));
                 case "-a", "--all" -> all = true;
                 case "-f", "--follow-children" -> follow = true;
-                case "-i", "--interval" -> interval = parseDuration(value != null ? value : next(args, ++i, arg), arg);
+                case "-i", "--interval" -> {
+                    interval = parseDuration(value != null ? value : next(args, ++i, arg), arg);
+                    if (interval.compareTo(MIN_INTERVAL) < 0) {
+                        throw new UsageException("--interval " + args[i].replaceFirst("^--interval=", "")
+                                + " is below the minimum of 100ms: a report per interval must have time to be printed");
+                    }
+                }
                 case "-d", "--duration" -> duration = parseDuration(value != null ? value : next(args, ++i, arg), arg);
                 case "-t", "--threshold" -> threshold = parseDuration(value != null ? value : next(args, ++i, arg), arg);
                 case "-s", "--syscalls" -> {
@@ -124,7 +131,8 @@ record Options(
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {
-        if (i >= args.length || (args[i].startsWith("-") && args[i].length() > 1 && !isNumber(args[i]))) {
+        // A value may start with '-' and a digit (-5s): it is then a value, refused by its parser.
+        if (i >= args.length || (args[i].startsWith("-") && !args[i].matches("-\\d.*"))) {
             throw new UsageException("option '" + option + "' needs a value");
         }
         return args[i];
@@ -137,10 +145,6 @@ record Options(
         return value;
     }
 
-    private static boolean isNumber(String s) {
-        return s.matches("-?\\d+");
-    }
-
     static long parsePid(String s) throws UsageException {
         String t = s.trim();
         if (!t.matches("\\d{1,10}") || Long.parseLong(t) <= 0 || Long.parseLong(t) > Integer.MAX_VALUE) {
@@ -151,6 +155,9 @@ record Options(
 
     /** "500ms", "10s", "2m", "1h", "1.5s"; a bare number is seconds. */
     static Duration parseDuration(String s, String option) throws UsageException {
+        if (s.trim().startsWith("-")) {
+            throw new UsageException("duration '" + s + "' for " + option + " must be positive (e.g. 500ms, 10s, 2m)");
+        }
         Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new UsageException("'" + s + "' is not a duration for " + option + ": use e.g. 500ms, 10s, 2m");

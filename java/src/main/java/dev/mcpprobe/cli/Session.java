@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 final class Session {
     private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
     private static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** How long a signal waits for the final report and the clean-up before the JVM exits anyway. */
+    private static final long FINISH_TIMEOUT_S = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
     private final Options options;
@@ -62,6 +64,17 @@ final class Session {
         Path outDir = prepareOutDir();
         boolean demo = !options.hasTarget();
         Duration duration = options.duration() != null ? options.duration() : demo ? DEMO_DURATION : null;
+        // From here a signal stops the run, and the JVM waits until everything below is cleaned up.
+        Thread hook = new Thread(() -> {
+            stopReason = "interrupted";
+            stop.countDown();
+            try {
+                finished.await(FINISH_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stop-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
         McpDemo mcp = null;
         try {
             if (demo) {
@@ -78,22 +91,27 @@ final class Session {
                         + " for " + Durations.span(duration.toNanos()) + ". Give --pid, --unit, --user-unit, --comm,"
                         + " --cgroup, --all or -- COMMAND to trace your own.");
             }
-            SyscallProbe probe = builder(demo, mcp).open();
-            try {
-                if (mcp != null) {
-                    mcp.startLoad(duration);
+            try (SyscallProbe probe = builder(demo, mcp, duration).open()) {
+                try {
+                    if (mcp != null) {
+                        mcp.startLoad(duration);
+                    }
+                    return trace(probe, duration, outDir);
+                } finally {
+                    probe.launched().filter(LaunchedCommand::isAlive).ifPresent(c -> c.process().destroy());
                 }
-                return trace(probe, duration, outDir);
-            } finally {
-                probe.close();
-                probe.launched().filter(LaunchedCommand::isAlive).ifPresent(c -> c.process().destroy());
-                finished.countDown();
             }
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.FAILED, "the demo could not start: " + e.getMessage(), e);
         } finally {
             if (mcp != null) {
                 mcp.close();
+            }
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Stopped by a signal: the hook is running and has just been released.
             }
         }
     }
@@ -111,24 +129,15 @@ final class Session {
         probe.start((batch, nowNs) -> {
             recorder.record(batch);
             names.see(batch);
-            if (recorder.isReportDue(nowNs)) {
-                List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
-                done.forEach(s -> printer.execute(() -> print(s)));
-            }
             if (batch.size() < batch.capacity()) {
-                drainedNs = nowNs; // the ring was empty at nowNs
+                // The ring was empty at nowNs: every call that ended before is recorded, a window may close.
+                if (recorder.isReportDue(nowNs)) {
+                    List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
+                    done.forEach(s -> printer.execute(() -> print(s)));
+                }
+                drainedNs = nowNs;
             }
         });
-        Thread hook = new Thread(() -> {
-            stopReason = "interrupted";
-            stop.countDown();
-            try {
-                finished.await(10, TimeUnit.SECONDS); // let the final report out before the JVM goes
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "stop-on-signal");
-        Runtime.getRuntime().addShutdownHook(hook);
         probe.launched().ifPresent(this::stopWhenExits);
 
         waitForStop(probe, duration);
@@ -167,18 +176,15 @@ final class Session {
         }
         err.println("Stopped (" + stopReason + ") after " + Durations.span(stopNs - recorder.startNs())
                 + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped.");
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Stopped by a signal: the hook is running and waits for this run to finish.
-        }
         return status;
     }
 
     private void waitForStop(SyscallProbe probe, Duration duration) throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        boolean onlyPids = !options.pids().isEmpty() && options.commands().isEmpty() && options.units().isEmpty()
-                && options.userUnits().isEmpty() && options.cgroups().isEmpty() && !options.all() && options.launch().isEmpty();
+        // With --follow-children the PIDs' children may still run when they are gone: no stop then.
+        boolean onlyPids = !options.pids().isEmpty() && !options.followChildren() && options.commands().isEmpty()
+                && options.units().isEmpty() && options.userUnits().isEmpty() && options.cgroups().isEmpty()
+                && !options.all() && options.launch().isEmpty();
         while (!stop.await(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() >= deadline) {
                 stopReason = "duration reached";
@@ -209,7 +215,7 @@ final class Session {
         waiter.start();
     }
 
-    private SyscallProbe.Builder builder(boolean demo, McpDemo mcp) {
+    private SyscallProbe.Builder builder(boolean demo, McpDemo mcp, Duration duration) {
         SyscallProbe.Builder b = SyscallProbe.builder()
                 .followChildren(options.followChildren())
                 .ringBufferBytes(options.ringBytes())
@@ -229,7 +235,7 @@ final class Session {
             mcp.pids().forEach(b::pid);
             b.followChildren(true);
         } else if (demo) {
-            b.launch(DemoWorkload.command());
+            b.launch(DemoWorkload.command(duration));
         }
         return b;
     }
@@ -282,10 +288,14 @@ final class Session {
         if (dir == null) {
             return null;
         }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Options.UsageException("--out " + dir + " is a file, not a directory");
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new Options.UsageException("cannot create --out directory " + dir + ": " + e.getMessage());
+            throw new Options.UsageException("cannot create the --out directory " + dir + " (" + e.getClass().getSimpleName()
+                    + ": " + e.getMessage() + ")");
         }
         if (!Files.isWritable(dir)) {
             throw new Options.UsageException("--out directory " + dir + " is not writable");

@@ -21,7 +21,7 @@ public final class Privileges {
     public static void check() {
         if (!Files.isReadable(KERNEL_BTF)) {
             throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "kernel has no BTF at " + KERNEL_BTF
-                    + ": needs a kernel >= 5.11 built with CONFIG_DEBUG_INFO_BTF=y");
+                    + ": needs a kernel >= 5.12 built with CONFIG_DEBUG_INFO_BTF=y");
         }
         long caps = effectiveCapabilities();
         boolean bpf = has(caps, CAP_BPF) && has(caps, CAP_PERFMON);

@@ -37,18 +37,38 @@ final class ProcessScan {
     /** Processes in the cgroup directory {@code dir} and its descendants. */
     static List<Long> inCgroup(Path dir) {
         List<Long> pids = new ArrayList<>();
-        try (Stream<Path> procs = Files.find(dir, Integer.MAX_VALUE, (p, a) -> p.getFileName().toString().equals("cgroup.procs"))) {
-            procs.forEach(f -> {
-                try {
-                    Files.readAllLines(f).stream().filter(ProcessScan::isPid).map(Long::parseLong).forEach(pids::add);
-                } catch (IOException gone) {
-                    // The cgroup was removed while we looked.
-                }
-            });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // The cgroup is gone (a unit between restarts): nothing to trace now.
-        }
+        collect(dir, pids);
         return pids;
+    }
+
+    // Walked by hand: a sub-cgroup removed while we look must not end the walk for its siblings.
+    private static void collect(Path dir, List<Long> pids) {
+        try {
+            Files.readAllLines(dir.resolve("cgroup.procs")).stream().filter(ProcessScan::isPid).map(Long::parseLong).forEach(pids::add);
+        } catch (IOException gone) {
+            return;
+        }
+        List<Path> children;
+        try (Stream<Path> entries = Files.list(dir)) {
+            children = entries.filter(Files::isDirectory).toList();
+        } catch (IOException | java.io.UncheckedIOException gone) {
+            return;
+        }
+        children.forEach(child -> collect(child, pids));
+    }
+
+    /** The process (tgid) a PID or thread id belongs to, from /proc/PID/status; -1 if it is gone. */
+    static long processOf(long pid) {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
+                if (line.startsWith("Tgid:")) {
+                    return Long.parseLong(line.substring("Tgid:".length()).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // Exited, or no /proc: let the caller's own check speak.
+        }
+        return -1;
     }
 
     private static boolean isPid(String s) {

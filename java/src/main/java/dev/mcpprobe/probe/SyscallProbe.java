@@ -139,6 +139,7 @@ public final class SyscallProbe implements AutoCloseable {
         ensureOpen();
         long[] c = new long[Shim.mlp_counter_count()];
         if (Shim.mlp_read_counters(handle, c, c.length) < 0) {
+            ensureOpen(); // closed meanwhile
             throw failure("reading the loss counters");
         }
         return new LossCounters(c[0], c[1], c[2], c[3]);
@@ -294,6 +295,12 @@ public final class SyscallProbe implements AutoCloseable {
     private static void requireProcess(long pid) {
         if (pid <= 0 || pid > Integer.MAX_VALUE || ProcessHandle.of(pid).isEmpty()) {
             throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no process with PID " + pid);
+        }
+        long tgid = ProcessScan.processOf(pid);
+        if (tgid != pid && tgid > 0) {
+            // A thread id is also a PID to ProcessHandle, but the kernel filter is by process.
+            throw new ProbeException(ProbeException.Kind.BAD_TARGET, pid + " is a thread of process " + tgid
+                    + ": give the process, --pid " + tgid);
         }
     }
 
@@ -482,7 +489,8 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.launched.release();
                 }
                 return probe;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Nothing stays attached, and a launched command is not left stopped.
                 if (probe.launched != null) {
                     probe.launched.kill();
                 }

@@ -74,11 +74,12 @@ public final class SystemdUnits {
         try {
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            // One short line of output fits the pipe: wait first, so a hung D-Bus cannot block the read.
             if (!p.waitFor(SYSTEMCTL_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return null;
             }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return p.exitValue() == 0 ? out : null;
         } catch (IOException e) {
             return null; // no systemctl

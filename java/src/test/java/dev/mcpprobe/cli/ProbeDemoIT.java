@@ -198,7 +198,10 @@ class ProbeDemoIT {
         return Stream.of(
                 Arguments.of(List.of("--bogus"), "unknown option"),
                 Arguments.of(List.of("--interval", "0s", "--all"), "must be positive"),
-                Arguments.of(List.of("--duration", "-5s", "--all"), "needs a value"),
+                Arguments.of(List.of("--duration", "-5s", "--all"), "must be positive"),
+                Arguments.of(List.of("--interval", "10us", "--all"), "below the minimum of 100ms"),
+                Arguments.of(List.of("--pid"), "needs a value"),
+                Arguments.of(List.of("--out", "/etc/hostname", "--all"), "is a file, not a directory"),
                 Arguments.of(List.of("--duration", "soon", "--all"), "not a duration"),
                 Arguments.of(List.of("--pid", "999999999"), "no process with PID 999999999"),
                 Arguments.of(List.of("--pid", "abc"), "not a PID"),

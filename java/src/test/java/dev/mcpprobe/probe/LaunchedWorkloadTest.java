@@ -44,21 +44,33 @@ class LaunchedWorkloadTest {
     void sleepsAreTimedWithinAMillisecondOfTheRequest() throws Exception {
         // 20 sleeps of 20 ms, each in a child process of the launched shell. SCHED_FIFO, so that a busy
         // machine does not delay the wakeups: the probe must measure the sleep, not the run queue.
-        try (SyscallProbe probe = SyscallProbe.builder()
-                .launch(List.of("chrt", "-f", "10", "sh", "-c",
-                        "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.02; done"))
-                .open()) {
-            LaunchedCommand shell = probe.launched().orElseThrow();
-            Workloads.Tally tally = Workloads.drainUntilExit(probe, shell.process(), Duration.ofSeconds(60));
+        // A VM can still lose its CPU to the hypervisor for a millisecond: then the sleep really was
+        // longer, so the workload is run again, up to three times, and one run must be all within 1 ms.
+        List<String> outside = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (SyscallProbe probe = SyscallProbe.builder()
+                    .launch(List.of("chrt", "-f", "10", "sh", "-c",
+                            "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 0.02; done"))
+                    .open()) {
+                LaunchedCommand shell = probe.launched().orElseThrow();
+                Workloads.Tally tally = Workloads.drainUntilExit(probe, shell.process(), Duration.ofSeconds(60));
 
-            List<Long> sleeps = tally.latencies("clock_nanosleep");
-            assertEquals(20, sleeps.size(), "clock_nanosleep records: " + sleeps);
-            for (long ns : sleeps) {
-                assertTrue(ns >= 20_000_000 && ns <= 21_000_000, "sleep of 20 ms took " + ns + " ns");
+                List<Long> sleeps = tally.latencies("clock_nanosleep");
+                assertEquals(20, sleeps.size(), "clock_nanosleep records: " + sleeps);
+                assertTrue(tally.tgids.size() >= 21, "the shell and its 20 sleep children: " + tally.tgids.size());
+                for (long ns : sleeps) {
+                    assertTrue(ns >= 20_000_000, "a sleep of 20 ms took " + ns + " ns");
+                }
+                List<Long> late = sleeps.stream().filter(ns -> ns > 21_000_000).toList();
+                if (late.isEmpty()) {
+                    return;
+                }
+                outside.add("attempt " + attempt + ": " + late);
             }
-            assertTrue(tally.tgids.size() >= 21, "the shell and its 20 sleep children: " + tally.tgids.size());
         }
+        throw new AssertionError("sleeps of 20 ms more than 1 ms late in every attempt: " + outside);
     }
+
 
     @Test
     void childrenOfALaunchedShellAreTraced() throws Exception {
@@ -88,6 +100,7 @@ class LaunchedWorkloadTest {
             Workloads.Tally tally = Workloads.drainUntilExit(probe, dd.process(), Duration.ofSeconds(60));
             assertEquals(tally.total, tally.count("write"), "only writes: " + tally.countByNr);
             assertTrue(tally.count("write") >= 1000);
+            assertEquals(0, probe.lossCounters().orphanExits(), "syscalls left out by the filter are not losses");
         }
     }
 }

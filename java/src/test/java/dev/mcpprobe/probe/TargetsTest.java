@@ -139,6 +139,48 @@ class TargetsTest {
     }
 
     @Test
+    void removingOneProcessKeepsTheSyscallsOtherProcessesHaveInFlight() throws Exception {
+        // Sleeps of a quarter second are in flight most of the time: each removal of another PID hits some.
+        Process other = Workloads.start("sh", "-c", "while :; do cat /proc/self/stat >/dev/null; done");
+        Process sleeper = null;
+        try (SyscallProbe probe = SyscallProbe.builder()
+                .launch(java.util.List.of("sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 0.25; done")).open()) {
+            sleeper = probe.launched().orElseThrow().process();
+            Workloads.Tally tally = new Workloads.Tally();
+            EventBatch batch = EventBatch.allocate(4096);
+            while (sleeper.isAlive()) {
+                probe.addPid(other.pid());
+                probe.poll(batch, Duration.ofMillis(20));
+                tally.add(batch);
+                probe.removePid(other.pid());
+                probe.poll(batch, Duration.ofMillis(20));
+                tally.add(batch);
+            }
+            while (probe.poll(batch, Duration.ofMillis(20)) > 0) {
+                tally.add(batch);
+            }
+            assertEquals(8, tally.latencies("clock_nanosleep").stream().filter(ns -> ns >= 250_000_000L).count(),
+                    "every sleep of the untouched process: " + tally.latencies("clock_nanosleep"));
+            // (The re-added process has exits without entry: syscalls it began while it was not traced.)
+        } finally {
+            kill(sleeper);
+            kill(other);
+        }
+    }
+
+    @Test
+    void aThreadIdIsRejectedWithItsProcess() throws Exception {
+        long self = ProcessHandle.current().pid();
+        long tid;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            tid = tasks.map(t -> Long.parseLong(t.getFileName().toString())).filter(t -> t != self).findFirst().orElseThrow();
+        }
+        ProbeException e = assertThrows(ProbeException.class, () -> SyscallProbe.builder().pid(tid).open());
+        assertEquals(ProbeException.Kind.BAD_TARGET, e.kind());
+        assertTrue(e.getMessage().contains(tid + " is a thread of process " + self), e.getMessage());
+    }
+
+    @Test
     void badTargetsAreRejectedBeforeAnythingIsLoaded() {
         ProbeException noPid = assertThrows(ProbeException.class, () -> SyscallProbe.builder().pid(999_999_999).open());
         assertEquals(ProbeException.Kind.BAD_TARGET, noPid.kind());
