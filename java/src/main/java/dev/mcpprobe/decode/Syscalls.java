@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,12 +147,5 @@ public final class Syscalls {
     /** The {@link #BLOCKING_WAITS} this architecture has, in the list's order. */
     public List<String> blockingWaitNames() {
         return BLOCKING_WAITS.stream().filter(numbers::containsKey).toList();
-    }
-
-    /** Every known name, sorted; for help texts and suggestions. */
-    public String[] names() {
-        String[] all = numbers.keySet().toArray(new String[0]);
-        Arrays.sort(all);
-        return all;
     }
 }

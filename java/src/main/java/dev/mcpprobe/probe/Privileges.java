@@ -31,16 +31,6 @@ public final class Privileges {
         }
     }
 
-    /** True when {@link #check()} would pass. */
-    public static boolean sufficient() {
-        try {
-            check();
-            return true;
-        } catch (ProbeException e) {
-            return false;
-        }
-    }
-
     private static boolean has(long caps, int cap) {
         return (caps >>> cap & 1) == 1;
     }

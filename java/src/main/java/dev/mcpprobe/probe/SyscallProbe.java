@@ -466,7 +466,10 @@ public final class SyscallProbe implements AutoCloseable {
             }
             SyscallProbe probe = new SyscallProbe(handle, this);
             try {
-                pids.forEach(probe::addPid);
+                pids.forEach(pid -> { // validated above
+                    probe.explicitPids.add(pid);
+                    probe.traceProcess(pid);
+                });
                 for (String comm : commands) {
                     probe.check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
                 }
