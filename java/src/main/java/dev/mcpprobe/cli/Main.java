@@ -23,6 +23,9 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("compare")) {
+            return CompareCommand.run(java.util.List.of(args).subList(1, args.length), out, err);
+        }
         Options options;
         try {
             options = Options.parse(args, Syscalls.forCurrentArch());

@@ -7,6 +7,9 @@ import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
+import dev.mcpprobe.report.HlogReport;
+import dev.mcpprobe.report.HtmlReport;
+import dev.mcpprobe.report.IntervalHistograms;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
@@ -118,6 +121,8 @@ final class Session {
 
     private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException {
         long startNs = System.nanoTime();
+        // The intervals' histograms, bounded, for the .hlog and the HTML report's plots over time.
+        IntervalHistograms intervals = new IntervalHistograms(startNs, System.currentTimeMillis());
         LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults()
                 .withIntervalNs(options.interval().toNanos())
                 .withThresholdNs(options.threshold().toNanos()), startNs);
@@ -133,7 +138,10 @@ final class Session {
                 // The ring was empty at nowNs: every call that ended before is recorded, a window may close.
                 if (recorder.isReportDue(nowNs)) {
                     List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
-                    done.forEach(s -> printer.execute(() -> print(s)));
+                    done.forEach(s -> printer.execute(() -> {
+                        intervals.add(s);
+                        print(s);
+                    }));
                 }
                 drainedNs = nowNs;
             }
@@ -164,7 +172,8 @@ final class Session {
         }
         out.flush();
         if (outDir != null) {
-            writeFiles(outDir, text, json);
+            intervals.finish(whole);
+            writeFiles(outDir, text, json, HtmlReport.render(whole, names::name, intervals), HlogReport.render(intervals));
         }
         int status = 0;
         if (probe.launched().isPresent()) {
@@ -303,13 +312,15 @@ final class Session {
         return dir;
     }
 
-    private void writeFiles(Path dir, String text, String json) {
+    private void writeFiles(Path dir, String text, String json, String html, String hlog) {
         String base = "ebpf_mcp_latency_" + LocalDateTime.now().format(FILE_TIME);
         try {
             Path txt = dir.resolve(base + ".txt");
             Files.writeString(txt, text);
             Files.writeString(dir.resolve(base + ".json"), json + "\n");
-            err.println("Report written to " + txt + " (and .json)");
+            Files.writeString(dir.resolve(base + ".html"), html);
+            Files.writeString(dir.resolve(base + ".hlog"), hlog);
+            err.println("Report written to " + txt + " (and .json, .html, .hlog)");
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.FAILED, "cannot write the report to " + dir + ": " + e.getMessage(), e);
         }

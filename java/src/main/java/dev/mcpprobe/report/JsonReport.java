@@ -25,6 +25,8 @@ import java.util.function.IntFunction;
  * {@code verdict_rule} and {@code action} are taken from it, which {@code verdict_basis} names.
  * Fields added later come after the older ones of their object, so that readers which rely on the
  * order keep working; the top-level {@code verdict} is the last field of that name in the line.
+ * The last field of the report, of {@code without_blocking_waits} and of each syscall is its fine
+ * histogram, {@code fine_histogram_ns} ({@link FineHistogramJson}): what {@code compare} tests with.
  */
 public final class JsonReport {
     /** The object the verdict is taken from. */
@@ -75,6 +77,7 @@ public final class JsonReport {
         string(out, snapshot.verdictAction());
         field(out, "verdict_basis", VERDICT_BASIS);
         appendWithoutWaits(out, snapshot);
+        FineHistogramJson.append(out, total);
         out.append('}');
         return out.toString();
     }
@@ -114,6 +117,7 @@ public final class JsonReport {
             }
             out.append(']');
         }
+        FineHistogramJson.append(out, calls);
         out.append('}');
     }
 
@@ -144,6 +148,7 @@ public final class JsonReport {
             field(out, "p99_ns", latency.p99Ns());
             field(out, "max_ns", latency.maxNs());
             out.append(",\"blocking_wait\":").append(s.blockingWait());
+            FineHistogramJson.append(out, latency);
             out.append('}');
             separator = ",";
         }
