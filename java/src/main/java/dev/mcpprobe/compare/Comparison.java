@@ -78,11 +78,10 @@ public final class Comparison {
             throw new BadInputException("BASE is the report of " + subject(base) + " and NEW of " + subject(next)
                     + ": compare reports of the same processes");
         }
-        SplittableRandom random = new SplittableRandom(QuantileBootstrap.SEED);
         List<RowResult> results = new ArrayList<>();
         for (Map.Entry<String, Row> e : base.rows().entrySet()) {
             Row other = next.rows().get(e.getKey());
-            results.add(other == null ? oneSided(e.getValue(), Decision.ONLY_IN_BASE) : compare(e.getValue(), other, tolerances, random));
+            results.add(other == null ? oneSided(e.getValue(), Decision.ONLY_IN_BASE) : compare(e.getValue(), other, tolerances));
         }
         for (Map.Entry<String, Row> e : next.rows().entrySet()) {
             if (!base.rows().containsKey(e.getKey())) {
@@ -105,7 +104,7 @@ public final class Comparison {
         return new RowResult(row.group(), row.name(), inBase ? row.count() : 0, inBase ? 0 : row.count(), decision, List.of());
     }
 
-    private static RowResult compare(Row base, Row next, Tolerances tolerances, SplittableRandom random) {
+    private static RowResult compare(Row base, Row next, Tolerances tolerances) {
         if (base.histogram() == null || next.histogram() == null) {
             return new RowResult(base.group(), base.name(), base.count(), next.count(), Decision.NO_DISTRIBUTION, List.of());
         }
@@ -120,7 +119,8 @@ public final class Comparison {
                 results.add(new PercentileResult(p, baseNs, newNs, relative, 0, 0, Decision.TOO_FEW_CALLS));
                 continue;
             }
-            long[] interval = QuantileBootstrap.differenceInterval(b, n, p, random);
+            // Each percentile of each row from the same seed: two rows with the same data get the same decision.
+            long[] interval = QuantileBootstrap.differenceInterval(b, n, p, new SplittableRandom(QuantileBootstrap.SEED));
             double tolerance = tolerances.of(p);
             Decision d = Decision.NO_CHANGE;
             if (relative > tolerance && interval[0] > 0) {

@@ -31,10 +31,13 @@ public final class IntervalHistograms {
     public static final String ALL = "all";
     public static final String WITHOUT_WAITS = "without_waits";
     public static final String SYSCALL_TAG_PREFIX = "syscall:";
-    /** Windows held before neighbours merge: 240 plot points is plenty, and 240 x tags x ~1 KB stays small. */
+    /** Windows held before neighbours merge: 240 plot points are plenty for a plot over time. */
     public static final int MAX_WINDOWS = 240;
-    /** Syscalls with a tag of their own: a run touches 20-60; beyond this, memory would grow with them. */
-    public static final int MAX_SYSCALL_TAGS = 32;
+    /**
+     * Syscalls with a tag of their own: a run touches 20-60. With {@link #MAX_WINDOWS}, at most
+     * 240 x 66 compressed histograms (a few hundred bytes each for syscall latencies) are held.
+     */
+    public static final int MAX_SYSCALL_TAGS = 64;
 
     /** One window: its span on the recorder's clock and the compressed histogram of each tag with calls. */
     public record Window(long startNs, long endNs, Map<String, byte[]> compressed) {
