@@ -179,7 +179,7 @@ class ProbeDemoIT {
     }
 
     @Test
-    void outWritesTheTextReportAndItsJsonTwin(@TempDir Path dir) throws Exception {
+    void outWritesTheTextReportItsJsonTwinTheHtmlAndTheHlog(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("reports/new");
         Run run = probeDemo("--out", out.toString(), "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=100");
         assertEquals(0, run.status(), run.err());
@@ -187,11 +187,13 @@ class ProbeDemoIT {
         try (Stream<Path> list = Files.list(out)) {
             files = list.sorted().toList();
         }
-        assertEquals(2, files.size(), files.toString());
-        assertTrue(files.get(0).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.json"), files.toString());
-        assertTrue(files.get(1).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.txt"), files.toString());
-        assertTrue(Files.readString(files.get(1)).startsWith("========== MCP Latency Report (whole run"));
-        assertTrue(Files.readString(files.get(0)).contains("\"final\":true"));
+        assertEquals(4, files.size(), files.toString());
+        assertTrue(files.get(0).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.hlog"), files.toString());
+        assertTrue(files.get(1).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.html"), files.toString());
+        assertTrue(files.get(2).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.json"), files.toString());
+        assertTrue(files.get(3).getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}\\.txt"), files.toString());
+        assertTrue(Files.readString(files.get(3)).startsWith("========== MCP Latency Report (whole run"));
+        assertTrue(Files.readString(files.get(2)).contains("\"final\":true"));
     }
 
     static Stream<Arguments> userMistakes() {
