@@ -3,6 +3,7 @@
 # syscall latency, then write the report the architecture decision is taken from.
 #
 #   sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency>     e.g. 60 100
+#   sudo bash scripts/run_mcp_benchmark.sh --baseline FILE 60 100   also compare with an earlier report
 #
 # Servers: the running omnimind-mcp@* units if any is active (user units of the sudo user, or
 # system units), else the reference servers (thinking, memory), started here and stopped after.
@@ -15,10 +16,35 @@ set -euo pipefail
 
 prog=run_mcp_benchmark.sh
 usage() {
-  echo "usage: sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency>   (e.g. 60 100)" >&2
+  echo "usage: sudo bash scripts/run_mcp_benchmark.sh [--baseline FILE] <duration-seconds> <concurrency>   (e.g. 60 100)" >&2
+}
+
+# A baseline compare cannot read fails now, not after the benchmark ran.
+check_baseline() {
+  [ -n "$baseline" ] || return 0
+  "$java" -jar "$probe_jar" compare "$baseline" "$baseline" > /dev/null || { echo "$prog: cannot use --baseline $baseline" >&2; exit 2; }
+}
+
+# Prints the comparison of the new report with the baseline; returns compare's status.
+compare_with_baseline() { # $1: the new JSON report
+  [ -n "$baseline" ] || return 0
+  echo "$prog: comparison with the baseline $baseline:" >&2
+  local status=0
+  "$java" -jar "$probe_jar" compare "$baseline" "$1" >&2 || status=$?
+  return "$status"
 }
 fail() { echo "$prog: $*" >&2; exit 1; }
 
+# --baseline FILE: at the end, 'probe-demo.jar compare FILE <the new report>' (to stderr; stdout stays the
+# report's path), and the script's status is compare's when it is not 0 (1 a regression, 2 a bad FILE).
+baseline=""
+if [ "${1:-}" = "--baseline" ]; then
+  if [ $# -lt 2 ] || [ ! -f "$2" ]; then
+    echo "$prog: --baseline needs an existing report file (a .json written by this script or by probe-demo --out)" >&2; usage; exit 2
+  fi
+  baseline=$2
+  shift 2
+fi
 if [ $# -ne 2 ]; then
   echo "$prog: expected 2 arguments, got $#" >&2; usage; exit 2
 fi
@@ -49,6 +75,7 @@ if [ ! -f "$probe_jar" ] || [ ! -f "$servers_jar" ] || [ ! -f "$stress_jar" ]; t
   probe_jar=$root/probe-demo.jar
 fi
 
+check_baseline
 report_dir=${MCP_REPORT_DIR:-$root/data/test_reports}
 mkdir -p "$report_dir"
 stamp=$(date +%Y%m%d_%H%M%S)
@@ -188,7 +215,10 @@ verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verd
 } > "$report_json"
 
 echo "$report"
+compare_status=0
+compare_with_baseline "$report_json" || compare_status=$?
 if [ "$stress_status" -ne 0 ]; then
   echo "$prog: the stress test reported problems (status $stress_status): see the client table in the report" >&2
   exit 1
 fi
+exit "$compare_status"

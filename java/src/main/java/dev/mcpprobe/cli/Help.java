@@ -4,6 +4,7 @@ package dev.mcpprobe.cli;
 final class Help {
     static final String TEXT = """
             Usage: sudo java -jar probe-demo.jar [OPTIONS] [-- COMMAND [ARGS...]]
+                   java -jar probe-demo.jar compare BASE NEW [--tolerance SPEC] [--format text|json]
 
             Times every syscall of the processes you choose with eBPF and prints, every interval
             and at the end, a bpftrace-style latency histogram (microseconds), P50/P90/P99/P99.9/max,
@@ -39,7 +40,10 @@ final class Help {
                   --format text|json   text (default), or one JSON object per report per line;
                                        the last one has "final": true
               -o, --out DIR            also write the final report to DIR/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt
-                                       and a .json twin (DIR is created)
+                                       and a .json twin, a self-contained .html (plots, tables; opens in
+                                       any browser, no network) and an .hlog (HdrHistogram interval log:
+                                       a histogram per interval, tagged all, without_waits and
+                                       syscall:NAME, for HistogramLogAnalyzer) (DIR is created)
                   --per-process        add a report per traced process to the final report
             Other:
                   --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)
@@ -63,6 +67,12 @@ final class Help {
 
             Exit status: 0 done; the launched command's status; 2 bad usage, target or environment;
             1 a failure while tracing.
+
+            compare BASE NEW: two JSON reports (or two .hlog files) of --out, per overall distribution,
+            syscall and MCP method: P50/P90/P99/P99.9 side by side and regression, improvement or
+            no significant change (beyond --tolerance, 10% by default, AND outside a 99% bootstrap
+            interval). Exit status 0 nothing regressed, 1 something regressed, 2 bad input.
+            See 'compare --help'.
             """;
 
     private Help() {}
