@@ -25,6 +25,9 @@ public final class HlogReport {
         log.outputComment("mcp-latency-probe syscall latencies in ns; tags: all, without_waits (the calls the"
                 + " verdict is taken from), syscall:NAME (the first " + IntervalHistograms.MAX_SYSCALL_TAGS
                 + " syscalls seen); max column in ms");
+        if (intervals.tailMismatch()) {
+            log.outputComment("warning: the end of the run after the last interval report is missing for some tags");
+        }
         log.outputLogFormatVersion();
         log.outputStartTime(intervals.startEpochMs());
         log.outputBaseTime(intervals.startEpochMs());

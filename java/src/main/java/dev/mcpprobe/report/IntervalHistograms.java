@@ -55,6 +55,7 @@ public final class IntervalHistograms {
     /** Every interval added so far, per tag, uncompressed: the whole run minus these is the unreported tail. */
     private final Map<String, Histogram> sums = new HashMap<>();
     private boolean finished;
+    private boolean tailMismatch;
 
     /**
      * @param startNs      the recorder's start ({@code CLOCK_MONOTONIC} ns)
@@ -113,6 +114,9 @@ public final class IntervalHistograms {
         finished = true;
     }
 
+    /** True if the whole run held fewer calls than the intervals for some tag, so the tail was left out there. */
+    public boolean tailMismatch() { return tailMismatch; }
+
     /** The syscall tags in the order first seen. */
     public Set<String> syscallTags() { return Collections.unmodifiableSet(syscallTags); }
 
@@ -132,7 +136,13 @@ public final class IntervalHistograms {
         Histogram rest = histogramOf(whole);
         Histogram sum = sums.get(tag);
         if (sum != null) {
-            rest.subtract(sum); // exact: the same buckets, and the whole run holds every interval's calls
+            try {
+                rest.subtract(sum); // exact: the same buckets, and the whole run holds every interval's calls
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                // Cannot happen with the recorder's snapshots; if it did, the files must still be written.
+                tailMismatch = true;
+                return emptyHistogram();
+            }
         }
         return rest;
     }
