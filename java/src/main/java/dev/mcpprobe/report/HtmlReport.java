@@ -135,8 +135,8 @@ public final class HtmlReport {
         Svg.verticalTitle(out, 18, "calls per log2 bucket (bars)");
         Svg.verticalTitle(out, Svg.WIDTH - 10, "calls per 1/" + BINS_PER_OCTAVE + " power of two (line)");
         for (HistogramBucket row : rows) {
-            double x0 = row.isNegative() ? x.min() : row.lowUs() == 0 ? x.min() : x.px(row.lowUs() * 1000.0);
-            x0 = row.isNegative() || row.lowUs() == 0 ? x.px(x.min()) : x0;
+            // Rows below 1 µs start at the axis: a log axis has no 0 (the negative row is a sliver there).
+            double x0 = row.isNegative() || row.lowUs() == 0 ? x.px(x.min()) : x.px(row.lowUs() * 1000.0);
             double x1 = row.isNegative() ? x.px(x.min()) + 4 : x.px(upperNs(row));
             double top = y.px(row.count());
             String label = (row.isNegative() ? "negative" : "[" + row.lowUs() + ", " + row.highUs() + ") µs") + ": "
