@@ -116,7 +116,7 @@ final class Session {
         }
     }
 
-    private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException {
+    private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException, Options.UsageException {
         long startNs = System.nanoTime();
         LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults()
                 .withIntervalNs(options.interval().toNanos())
@@ -126,6 +126,7 @@ final class Session {
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
+        PrometheusExport prometheus = options.prometheus() == null ? null : PrometheusExport.start(options, probe, err);
         probe.start((batch, nowNs) -> {
             recorder.record(batch);
             names.see(batch);
@@ -134,6 +135,9 @@ final class Session {
                 if (recorder.isReportDue(nowNs)) {
                     List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
                     done.forEach(s -> printer.execute(() -> print(s)));
+                }
+                if (prometheus != null) {
+                    prometheus.publishIfRequested(recorder, probe, nowNs);
                 }
                 drainedNs = nowNs;
             }
@@ -148,6 +152,9 @@ final class Session {
         }
         LossCounters loss = probe.lossCounters();
         probe.close(); // joins the consumer: the recorder is this thread's from here
+        if (prometheus != null) {
+            prometheus.close();
+        }
         if (probe.consumerFailure().isPresent()) {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
         }
