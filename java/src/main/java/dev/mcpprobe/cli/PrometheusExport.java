@@ -59,7 +59,7 @@ final class PrometheusExport implements AutoCloseable {
             throw new Options.UsageException("--prometheus: cannot listen on " + address.display(address.port()) + " ("
                     + e.getMessage() + "): choose another port, or stop what uses it");
         }
-        err.println("Prometheus metrics on http://" + address.display(export.endpoint.port()) + "/metrics");
+        err.println("Serving Prometheus metrics on http://" + address.display(export.endpoint.port()) + "/metrics");
         return export;
     }
 

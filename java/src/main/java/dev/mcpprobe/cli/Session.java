@@ -121,12 +121,13 @@ final class Session {
         LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults()
                 .withIntervalNs(options.interval().toNanos())
                 .withThresholdNs(options.threshold().toNanos()), startNs);
+        // Before any output: an address that cannot be bound is the run's only line (exit 2).
+        PrometheusExport prometheus = options.prometheus() == null ? null : PrometheusExport.start(options, probe, err);
         err.println("Attaching " + probe.programCount() + " probes...");
         String until = probe.launched().isPresent()
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
-        PrometheusExport prometheus = options.prometheus() == null ? null : PrometheusExport.start(options, probe, err);
         probe.start((batch, nowNs) -> {
             recorder.record(batch);
             names.see(batch);

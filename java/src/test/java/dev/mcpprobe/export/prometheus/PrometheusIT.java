@@ -110,7 +110,7 @@ class PrometheusIT {
         });
         errReader.setDaemon(true);
         errReader.start();
-        Pattern served = Pattern.compile("Prometheus metrics on http://([^/]+)/metrics");
+        Pattern served = Pattern.compile("Serving Prometheus metrics on http://([^/]+)/metrics");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             synchronized (probeErr) {
