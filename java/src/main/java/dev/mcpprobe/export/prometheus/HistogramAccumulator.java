@@ -38,6 +38,8 @@ final class HistogramAccumulator {
     private static final int MIN_NATIVE_INDEX = -960;
     private static final int MAX_NATIVE_INDEX = 1060;
     private static final double INDEXES_PER_LOG = (1 << NATIVE_SCHEMA) / Math.log(2);
+    /** Upper bound in ns of each native bucket, by index - MIN_NATIVE_INDEX: a table walk, not a log per bucket. */
+    private static final double[] NATIVE_UPPER_NS = nativeUpperBoundsNs();
     /** Upper bounds in seconds of the classic buckets, rows 1..LAST_CLASSIC_ROW then +Inf. */
     static final double[] CLASSIC_UPPER_BOUNDS = classicUpperBounds();
 
@@ -49,6 +51,8 @@ final class HistogramAccumulator {
     private long count;
     private long sumNs;
     private final LatencyDistribution.BucketVisitor toNative = this::addFine;
+    /** Where the previous fine bucket went: buckets come lowest first, so the next one is here or above. */
+    private int slotHint;
 
     private static double[] classicUpperBounds() {
         double[] bounds = new double[LAST_CLASSIC_ROW + 1];
@@ -56,6 +60,14 @@ final class HistogramAccumulator {
             bounds[row - 1] = (Log2Buckets.upperBound(row) * 1000 - 1) / NS_PER_S;
         }
         bounds[LAST_CLASSIC_ROW] = Double.POSITIVE_INFINITY;
+        return bounds;
+    }
+
+    private static double[] nativeUpperBoundsNs() {
+        double[] bounds = new double[MAX_NATIVE_INDEX - MIN_NATIVE_INDEX + 1];
+        for (int slot = 0; slot < bounds.length; slot++) {
+            bounds[slot] = Math.pow(2, (double) (slot + MIN_NATIVE_INDEX) / (1 << NATIVE_SCHEMA)) * NS_PER_S;
+        }
         return bounds;
     }
 
@@ -86,6 +98,7 @@ final class HistogramAccumulator {
         for (int row = 1; row < Log2Buckets.COUNT; row++) {
             classic[Math.min(row, LAST_CLASSIC_ROW + 1) - 1] += d.log2Count(row);
         }
+        slotHint = 0;
         d.forEachBucket(toNative);
     }
 
@@ -94,7 +107,17 @@ final class HistogramAccumulator {
             zeroCount += n;
             return;
         }
-        int slot = nativeIndex(highestNs) - MIN_NATIVE_INDEX;
+        int slot = slotHint;
+        if (slot == 0 || highestNs > NATIVE_UPPER_NS[slot] * 2) {
+            slot = nativeIndex(highestNs) - MIN_NATIVE_INDEX; // first bucket, or a gap of a power of two: one log
+        }
+        while (highestNs > NATIVE_UPPER_NS[slot]) {
+            slot++;
+        }
+        while (slot > 0 && highestNs <= NATIVE_UPPER_NS[slot - 1]) {
+            slot--; // the log's rounding at a boundary
+        }
+        slotHint = slot;
         nativeCounts[slot] += n;
         lowestTouched = Math.min(lowestTouched, slot);
         highestTouched = Math.max(highestTouched, slot);
