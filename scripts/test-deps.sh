@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the components the tests run against (real browser, ...), each in its own function.
-# Called by 'make test' before 'mvn verify'. Without root, it only says what is missing: the tests
-# that need it are skipped on a developer's machine and fail in CI (CI=true).
+# Test-only components for `make test` (called before `mvn verify`), one function per component, each
+# a no-op when already there. Installed under target/test-tools/ where possible (never as a service,
+# never on the user's PATH); apt-get only where unavoidable (chromium), and only as root. What is
+# missing makes its tests skip on a developer's machine and fail in CI (CI=true).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-mkdir -p "$root/target/test-tools"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TOOLS="$ROOT/target/test-tools"
+mkdir -p "$TOOLS"
 
 # Headless Chromium opens the HTML report in HtmlReportIT. Debian's package: apt-get is unavoidable.
 deps_chromium() {
@@ -21,4 +23,33 @@ deps_chromium() {
     echo "test-deps: apt-get could not install chromium" >&2
 }
 
+
+# Debian's prometheus package, unpacked: the prometheus and promtool binaries, no service, no user.
+deps_prometheus() {
+    local dest="$TOOLS/prometheus"
+    if [ -x "$dest/usr/bin/prometheus" ] && [ -x "$dest/usr/bin/promtool" ]; then
+        return 0
+    fi
+    if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+        echo "test-deps: prometheus: needs apt-get and dpkg-deb (Debian/Ubuntu); the Prometheus tests will be skipped (fail with CI=true)" >&2
+        return 0
+    fi
+    local tmp
+    tmp=$(mktemp -d)
+    if ! (cd "$tmp" && apt-get download -qq prometheus >/dev/null 2>&1); then
+        # The package lists may be missing on a fresh machine.
+        if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null; fi
+        (cd "$tmp" && apt-get download -qq prometheus >/dev/null) || {
+            rm -rf "$tmp"
+            echo "test-deps: prometheus: apt-get download prometheus failed" >&2
+            return 1
+        }
+    fi
+    rm -rf "$dest"
+    dpkg-deb -x "$tmp"/prometheus_*.deb "$dest"
+    rm -rf "$tmp"
+    echo "test-deps: prometheus $("$dest/usr/bin/prometheus" --version 2>&1 | head -1 | awk '{print $3}') in $dest"
+}
+
 deps_chromium
+deps_prometheus

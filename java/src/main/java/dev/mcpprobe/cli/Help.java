@@ -45,6 +45,12 @@ final class Help {
                                        a histogram per interval, tagged all, without_waits and
                                        syscall:NAME, for HistogramLogAnalyzer) (DIR is created)
                   --per-process        add a report per traced process to the final report
+            Prometheus:
+                  --prometheus [HOST:]PORT  serve the whole run's histograms and counters at
+                                       http://HOST:PORT/metrics while tracing (HOST defaults to 127.0.0.1;
+                                       port 0 picks a free one); see the README for the metrics
+                  --prometheus-per-process  also a histogram per traced process (the 50 busiest, the rest
+                                       under pid="other")
             Other:
                   --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)
               -v, --verbose            show libbpf's messages and error details

@@ -32,7 +32,9 @@ record Options(
         int ringBytes,
         boolean verbose,
         boolean help,
-        boolean version) {
+        boolean version,
+        PrometheusAddress prometheus,
+        boolean prometheusPerProcess) {
 
     enum Format { TEXT, JSON }
 
@@ -42,7 +44,7 @@ record Options(
     static final int DEFAULT_RING_BYTES = 8 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
-            "--help", "--version");
+            "--help", "--version", "--prometheus-per-process");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([KkMmGg]?)[Bb]?");
 
     /** A mistake in the command line: the message is the whole explanation. */
@@ -70,6 +72,8 @@ record Options(
         Format format = Format.TEXT;
         Path outDir = null;
         int ringBytes = DEFAULT_RING_BYTES;
+        PrometheusAddress prometheus = null;
+        boolean prometheusPerProcess = false;
 
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -118,6 +122,8 @@ record Options(
                 case "-o", "--out" -> outDir = Path.of(nonEmpty(value != null ? value : next(args, ++i, arg), arg));
                 case "--per-process" -> perProcess = true;
                 case "--ring-size" -> ringBytes = parseRingSize(value != null ? value : next(args, ++i, arg));
+                case "--prometheus" -> prometheus = PrometheusAddress.parse(value != null ? value : next(args, ++i, arg));
+                case "--prometheus-per-process" -> prometheusPerProcess = true;
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
                 case "-V", "--version" -> version = true;
@@ -126,8 +132,12 @@ record Options(
                         : "unexpected argument '" + arg + "': put a command to launch after '--'");
             }
         }
+        if (prometheusPerProcess && prometheus == null) {
+            throw new UsageException("--prometheus-per-process needs --prometheus [HOST:]PORT");
+        }
         return new Options(pids, commands, units, userUnits, cgroups, all, launch, follow, interval, duration,
-                threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version);
+                threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version,
+                prometheus, prometheusPerProcess);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {

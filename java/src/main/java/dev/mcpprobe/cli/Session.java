@@ -119,13 +119,15 @@ final class Session {
         }
     }
 
-    private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException {
+    private int trace(SyscallProbe probe, Duration duration, Path outDir) throws InterruptedException, Options.UsageException {
         long startNs = System.nanoTime();
         // The intervals' histograms, bounded, for the .hlog and the HTML report's plots over time.
         IntervalHistograms intervals = new IntervalHistograms(startNs, System.currentTimeMillis());
         LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults()
                 .withIntervalNs(options.interval().toNanos())
                 .withThresholdNs(options.threshold().toNanos()), startNs);
+        // Before any output: an address that cannot be bound is the run's only line (exit 2).
+        PrometheusExport prometheus = options.prometheus() == null ? null : PrometheusExport.start(options, probe, err);
         err.println("Attaching " + probe.programCount() + " probes...");
         String until = probe.launched().isPresent()
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
@@ -143,6 +145,9 @@ final class Session {
                         print(s);
                     }));
                 }
+                if (prometheus != null) {
+                    prometheus.publishIfRequested(recorder, probe, nowNs);
+                }
                 drainedNs = nowNs;
             }
         });
@@ -156,6 +161,9 @@ final class Session {
         }
         LossCounters loss = probe.lossCounters();
         probe.close(); // joins the consumer: the recorder is this thread's from here
+        if (prometheus != null) {
+            prometheus.close();
+        }
         if (probe.consumerFailure().isPresent()) {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
         }

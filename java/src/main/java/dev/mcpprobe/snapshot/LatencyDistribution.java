@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.HdrHistogram.AbstractHistogram;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * The latencies of one group of calls (all of a window, one syscall, one process), immutable.
@@ -152,6 +153,24 @@ public final class LatencyDistribution {
             rows.add(new HistogramBucket(i, log2Counts[i]));
         }
         return rows;
+    }
+
+    /** Receives the buckets of the ns histogram, see {@link #forEachBucket}. */
+    @FunctionalInterface
+    public interface BucketVisitor {
+        /** Calls from {@code lowestNs} to {@code highestNs} (both included): {@code count} of them. */
+        void bucket(long lowestNs, long highestNs, long count);
+    }
+
+    /**
+     * The non-empty buckets of the ns histogram, lowest first, without copying it (exporters build
+     * their own bucket layouts from these; each bucket is at most 1/128 of its value wide).
+     */
+    public void forEachBucket(BucketVisitor visitor) {
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            long highest = v.getValueIteratedTo();
+            visitor.bucket(histogram.lowestEquivalentValue(highest), highest, v.getCountAtValueIteratedTo());
+        }
     }
 
     /**

@@ -43,9 +43,10 @@ class SystemdUnitsTest {
 
     /**
      * The probe unit may be exposed at most this much (systemd's scale, 0 best, 10 worst). It scores
-     * 1.0 with systemd 252: left open are only what BPF tracing needs (CAP_BPF and CAP_PERFMON,
-     * bpf() and perf_event_open(), no user namespace, the /proc of the servers it follows) and the
-     * JIT's writable code. 2.0 leaves room for other systemd versions to weigh items differently
+     * 1.8 with systemd 252: left open are only what BPF tracing needs (CAP_BPF and CAP_PERFMON,
+     * bpf() and perf_event_open(), no user namespace, the /proc of the servers it follows), the
+     * JIT's writable code, and the Prometheus exporter's loopback socket (no PrivateNetwork=, AF_INET
+     * and IP to localhost only: +0.8). 2.0 leaves room for other systemd versions to weigh items differently
      * while a regression (dropping a sandboxing line) still fails.
      */
     static final double PROBE_MAX_EXPOSURE = 2.0;
@@ -117,6 +118,19 @@ class SystemdUnitsTest {
             assertTrue(exec.contains(flag), flag + " in " + exec);
         }
         assertTrue(unit.contains("\"PROBE_UNITS=--user-unit omnimind-mcp@thinking.service --user-unit omnimind-mcp@memory.service\""));
+    }
+
+    @Test
+    void probeServesPrometheusOnLoopbackOnly() throws IOException {
+        String unit = read(PROBE);
+        assertTrue(directive(unit, "ExecStart").contains("--prometheus ${PROBE_PROMETHEUS}"), directive(unit, "ExecStart"));
+        assertTrue(unit.contains("\nEnvironment=PROBE_PROMETHEUS=127.0.0.1:"), "the exporter's default address is loopback");
+        // The exporter must be reachable from the host's loopback, and by nothing else.
+        assertFalse(unit.contains("\nPrivateNetwork=yes"), "a private network would hide the exporter");
+        assertEquals("localhost", directive(unit, "IPAddressAllow"));
+        assertEquals("any", directive(unit, "IPAddressDeny"));
+        assertEquals("AF_UNIX AF_INET", directive(unit, "RestrictAddressFamilies"));
+        assertTrue(directive(unit, "ExecStart").contains("-Djava.net.preferIPv4Stack=true"), "no AF_INET6 socket is needed");
     }
 
     // ------------------------------------------------------------ systemd-analyze
