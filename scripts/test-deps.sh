@@ -44,18 +44,20 @@ npm_pinned() {
     # A package.json of our own, so npm installs here and not into a parent project.
     [[ -f "$dir/package.json" ]] || as_user sh -c "echo '{\"private\": true}' > '$dir/package.json'"
     echo "test-deps: npm install $* into $dir"
-    (cd "$dir" && as_user npm install --ignore-scripts --no-audit --no-fund --loglevel=error --save-exact "$@")
+    (cd "$dir" && as_user npm install --ignore-scripts --no-audit --no-fund --update-notifier=false --loglevel=error --save-exact "$@")
 }
 
-# The official MCP reference servers the stress test drives over stdio (McpOfficialServersTest).
+# The official MCP reference servers the stress test drives over stdio (McpOfficialServersTest)
+# and the stdio-to-HTTP gateway the systemd template runs them behind (GatewayEnvFilesTest): the
+# pinned list the install script uses too, systemd/npm-packages.
 mcp_servers() {
     if ! ensure_npm; then
         echo "test-deps: node and npm are missing: the official MCP server tests will skip (fail with CI=true)" >&2
         return 0
     fi
-    npm_pinned "$tools/mcp-servers" \
-        @modelcontextprotocol/server-sequential-thinking@2026.8.31 \
-        @modelcontextprotocol/server-memory@2026.8.31
+    local specs
+    mapfile -t specs < <(grep -v '^[[:space:]]*\(#\|$\)' "$here/systemd/npm-packages")
+    npm_pinned "$tools/mcp-servers" "${specs[@]}"
 }
 
 mcp_servers
