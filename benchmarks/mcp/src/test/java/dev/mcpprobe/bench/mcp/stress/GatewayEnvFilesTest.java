@@ -143,7 +143,7 @@ class GatewayEnvFilesTest {
                 ok += row.get("outcomes").get("ok").asLong();
             }
         }
-        assertTrue(ok > 50, ok + " of " + calls + " tool calls answered through the gateway:\n" + out);
+        assertTrue(ok > 10, ok + " of " + calls + " tool calls answered through the gateway:\n" + out);
         assertTrue(gatewayLog.contains("Listening on port " + port), gatewayLog);
         if (instance.equals("official-memory")) {
             assertEquals(0, e.get("tool").asLong(), out + e);
