@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  * {@code maximum}, {@code exclusiveMinimum}/{@code exclusiveMaximum} (boolean and numeric forms),
  * {@code multipleOf}; {@code anyOf}/{@code oneOf} (one branch is picked), {@code allOf} (merged),
  * {@code $ref} to a JSON pointer inside the same schema. A schema that needs anything else
- * ({@code pattern}, {@code not}, {@code contains}, a {@code $ref} elsewhere) makes a value
+ * ({@code pattern}, {@code not}, {@code contains}, {@code dependentRequired}, a {@code $ref} elsewhere) makes a value
  * impossible only where it is required: optional properties that need it are left out.
  *
  * <p>Values stay small and plausible: numbers near their lower bound, strings of real words, a few
@@ -171,7 +171,8 @@ final class SchemaArguments {
                 return branch(s, k, depth, r);
             }
         }
-        for (String k : List.of("not", "contains", "pattern", "if", "dependentSchemas", "patternProperties", "propertyNames")) {
+        for (String k : List.of("not", "contains", "pattern", "if", "dependentSchemas", "dependentRequired", "dependencies",
+                "patternProperties", "propertyNames")) {
             if (s.has(k) && !(k.equals("patternProperties") && s.get(k).isEmpty())) {
                 throw new Impossible("'" + k + "' is not supported by the argument generator");
             }
