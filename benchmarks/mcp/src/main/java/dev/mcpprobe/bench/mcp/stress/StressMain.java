@@ -175,7 +175,8 @@ public final class StressMain {
                 anyServerKnown = true;
             }
             stray += t.strayStdoutLines();
-            infos.add(new Summary.TargetInfo(t.name, t.spec.transport(), t.spec.endpoint(), t.calls.callable(),
+            infos.add(new Summary.TargetInfo(t.name, t.spec.transport(), t.spec.endpoint(), t.calls.callable(), t.calls.skipped(),
+                    t.calls.templates() == null ? null : t.calls.templates().file().toString(),
                     List.copyOf(t.pids()), cpu));
         }
         Map<Long, Long> extra = new TreeMap<>();

@@ -106,6 +106,8 @@ class McpOfficialServersTest {
         long calls = assertDriven(r, "sequentialthinking");
         JsonNode target = r.json().get("targets").get(0);
         assertEquals("sequential-thinking-server", target.get("name").asString());
+        assertEquals(0, target.get("skipped_tools").size(), target.toString());
+        assertTrue(target.get("calls_file").isNull(), "generated arguments, no calls file");
         // Generated arguments fit the schema; most also fit the tool's meaning. The rest (a word where
         // a boolean-or-"true"/"false" string is expected) are tool errors, counted apart.
         long ok = 0;
@@ -130,6 +132,8 @@ class McpOfficialServersTest {
             assertTrue(r.out().contains(Tally.CALL_PREFIX + tool), tool + " called:\n" + r.out());
         }
         assertTrue(r.err().contains("tools/call follows"), r.err());
+        assertTrue(r.json().get("targets").get(0).get("calls_file").asString().endsWith("memory.json"));
+        assertTrue(r.out().contains("  tools/call from "), r.out());
         assertTrue(Files.exists(graph), "the server wrote its graph where MEMORY_FILE_PATH (set before the command) said");
     }
 }
