@@ -52,6 +52,14 @@ final class SchemaArguments {
     /** Samples {@link #of} draws to find out whether the schema can be satisfied at all. */
     private static final int PROBE_SAMPLES = 16;
     private static final int UNIQUE_ATTEMPTS = 20;
+    /** A server's schema is input: lengths and counts beyond these are refused, not built. */
+    static final int MAX_MIN_LENGTH = 1 << 16;
+    static final int MAX_MIN_ITEMS = 1_000;
+    static final int MAX_MIN_PROPERTIES = 1_000;
+    /** Values in one instance at most: nested minimums multiply. */
+    static final int MAX_VALUES = 100_000;
+    /** Values left for the instance being made on this thread. */
+    private static final ThreadLocal<int[]> VALUES_LEFT = ThreadLocal.withInitial(() -> new int[1]);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String[] WORDS = {
@@ -93,7 +101,7 @@ final class SchemaArguments {
         RandomGenerator probe = new java.util.SplittableRandom(0x5eed);
         for (int i = 0; i < PROBE_SAMPLES; i++) {
             try {
-                g.value(schema, 0, probe);
+                g.instance(probe);
             } catch (Impossible e) {
                 throw new UnsupportedSchemaException(e.getMessage());
             }
@@ -103,6 +111,20 @@ final class SchemaArguments {
 
     /** A value the schema accepts (for an MCP tool: the arguments object). */
     JsonNode generate(RandomGenerator random) {
+        // of() made PROBE_SAMPLES of these; a random draw bigger than MAX_VALUES is drawn again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return instance(random);
+            } catch (Impossible e) {
+                if (attempt == PROBE_SAMPLES) {
+                    throw new IllegalStateException("no value for the schema: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private JsonNode instance(RandomGenerator random) {
+        VALUES_LEFT.get()[0] = MAX_VALUES;
         return value(root, 0, random);
     }
 
@@ -112,7 +134,7 @@ final class SchemaArguments {
      */
     JsonNode invalid(RandomGenerator random) {
         JsonNode schema = flatten(root);
-        JsonNode valid = value(root, 0, random);
+        JsonNode valid = generate(random);
         if (!(valid instanceof ObjectNode obj)) {
             return null;
         }
@@ -146,6 +168,9 @@ final class SchemaArguments {
     // ---------------------------------------------------------------- values
 
     private JsonNode value(JsonNode schema, int depth, RandomGenerator r) {
+        if (--VALUES_LEFT.get()[0] < 0) {
+            throw new Impossible("the schema requires more than " + MAX_VALUES + " values in one instance");
+        }
         if (depth > 2 * SOFT_DEPTH) {
             throw new Impossible("the schema requires nesting deeper than " + 2 * SOFT_DEPTH + " levels");
         }
@@ -228,6 +253,9 @@ final class SchemaArguments {
         JsonNode additional = s.path("additionalProperties");
         boolean closed = additional.isBoolean() && !additional.asBoolean();
         int minProps = s.path("minProperties").asInt(0);
+        if (minProps > MAX_MIN_PROPERTIES) {
+            throw new Impossible("minProperties " + minProps + " is more than this generator makes (" + MAX_MIN_PROPERTIES + ")");
+        }
         int maxProps = s.has("maxProperties") ? s.get("maxProperties").asInt() : Integer.MAX_VALUE;
         Set<String> required = new LinkedHashSet<>(strings(s.path("required")));
         for (String name : required) {
@@ -285,6 +313,9 @@ final class SchemaArguments {
     private ArrayNode array(JsonNode s, int depth, RandomGenerator r) {
         int min = s.path("minItems").asInt(0);
         int max = s.has("maxItems") ? s.get("maxItems").asInt() : Integer.MAX_VALUE;
+        if (min > MAX_MIN_ITEMS) {
+            throw new Impossible("minItems " + min + " is more than this generator makes (" + MAX_MIN_ITEMS + ")");
+        }
         if (min > max) {
             throw new Impossible("minItems " + min + " > maxItems " + max);
         }
@@ -326,6 +357,9 @@ final class SchemaArguments {
     private JsonNode string(JsonNode s, RandomGenerator r) {
         int min = s.path("minLength").asInt(0);
         int max = s.has("maxLength") ? s.get("maxLength").asInt() : Integer.MAX_VALUE;
+        if (min > MAX_MIN_LENGTH) {
+            throw new Impossible("minLength " + min + " is more than this generator makes (" + MAX_MIN_LENGTH + ")");
+        }
         if (min > max) {
             throw new Impossible("minLength " + min + " > maxLength " + max);
         }

@@ -223,6 +223,11 @@ class SchemaArgumentsTest {
                 "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"https://example.com/s.json\"}},\"required\":[\"a\"]}",
                 "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/properties/a\"}},\"required\":[\"a\"]}",
                 "{\"type\":\"object\",\"required\":[\"a\"],\"additionalProperties\":false}",
+                // hostile sizes from a server's tools/list are refused, not built
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"minLength\":2000000000}},\"required\":[\"a\"]}",
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"minItems\":2000000000}},\"required\":[\"a\"]}",
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"minProperties\":2000000000}},\"required\":[\"a\"]}",
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"array\",\"minItems\":900,\"items\":{\"type\":\"array\",\"minItems\":900,\"items\":{\"type\":\"array\",\"minItems\":900}}}},\"required\":[\"a\"]}",
                 "{\"type\":\"object\",\"$defs\":{\"n\":{\"type\":\"object\",\"properties\":{\"next\":{\"$ref\":\"#/$defs/n\"}},\"required\":[\"next\"]}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/n\"}},\"required\":[\"a\"]}")) {
             assertThrows(SchemaArguments.UnsupportedSchemaException.class, () -> SchemaArguments.of(JsonRpc.MAPPER.readTree(impossible)), impossible);
         }
