@@ -6,8 +6,8 @@
 #   - as root only: the jars and the units' launcher omnimind-mcp-run into /opt/mcp-latency-probe/,
 #     the pinned npm packages of systemd/npm-packages (the stdio-to-HTTP gateway and the official
 #     servers the example env files run) into /opt/mcp-latency-probe/node/ with npm (skipped when
-#     npm is missing or MCP_NPM_INSTALL=no), and the system unit omnimind-mcp-probe.service into
-#     /etc/systemd/system/;
+#     npm is missing or MCP_NPM_INSTALL=no; copied from MCP_NPM_FROM=DIR when given), and the system
+#     unit omnimind-mcp-probe.service into /etc/systemd/system/;
 # then prints the commands to start and watch them. It starts nothing itself.
 #
 # usage: scripts/install-systemd.sh            (DESTDIR=/some/root installs under that root, for packaging)
@@ -52,21 +52,33 @@ as_user() {
 
 # The gateway and official servers for MCP_COMMAND instances: owned by this script, pinned, no
 # install scripts run. Kept when the pinned versions are already there.
-install_npm_packages() {
-    local dir="$1" specs=() spec name have missing=no
+# MCP_NPM_FROM=DIR copies DIR (an npm prefix holding exactly those versions, e.g. the
+# target/test-tools/mcp-servers that make test fills) instead of downloading: for hosts without network.
+has_pinned_npm_packages() { # $1: an npm prefix
+    local spec name have
     while read -r spec; do
         [[ -z "$spec" || "$spec" == \#* ]] && continue
-        specs+=("$spec")
         name="${spec%@*}"
-        have="$(node -p "require('$dir/node_modules/$name/package.json').version" 2>/dev/null || true)"
-        [[ "$have" == "${spec##*@}" ]] || missing=yes
+        have="$(node -p "require('$1/node_modules/$name/package.json').version" 2>/dev/null || true)"
+        [[ "$have" == "${spec##*@}" ]] || return 1
     done < "$units/npm-packages"
+}
+install_npm_packages() {
+    local dir="$1" specs=()
+    mapfile -t specs < <(grep -v '^[[:space:]]*\(#\|$\)' "$units/npm-packages")
     if [[ "${MCP_NPM_INSTALL:-yes}" == no ]]; then
         echo "skipped     npm packages for MCP_COMMAND servers (MCP_NPM_INSTALL=no)"
         return 0
     fi
-    if [[ $missing == no ]]; then
+    if has_pinned_npm_packages "$dir"; then
         echo "kept        $dir (${specs[*]})"
+        return 0
+    fi
+    if [[ -n "${MCP_NPM_FROM:-}" ]]; then
+        has_pinned_npm_packages "$MCP_NPM_FROM" || { echo "install-systemd: MCP_NPM_FROM=$MCP_NPM_FROM does not hold ${specs[*]}" >&2; exit 1; }
+        install -d -m 0755 "$dir"
+        cp -R "$MCP_NPM_FROM/." "$dir/"
+        echo "installed   $dir (${specs[*]}, copied from $MCP_NPM_FROM)"
         return 0
     fi
     if ! command -v npm >/dev/null; then

@@ -220,6 +220,25 @@ class SystemdUnitsTest {
             assertTrue(Files.exists(root.resolve("etc/systemd/system/" + PROBE)), r.output());
             assertTrue(Files.isExecutable(root.resolve("opt/mcp-latency-probe/" + LAUNCHER)), r.output());
         }
+        // As root, MCP_NPM_FROM copies the pinned npm packages (test-deps.sh's copy) instead of downloading them.
+        Path npmFrom = Path.of(System.getProperty("mcp.testTools.dir", "../../target/test-tools"), "mcp-servers").toAbsolutePath();
+        if (isRoot() && Files.isDirectory(npmFrom.resolve("node_modules/supergateway"))) {
+            ProcessBuilder copy = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+            copy.environment().putAll(pb.environment());
+            copy.environment().remove("MCP_NPM_INSTALL");
+            copy.environment().put("MCP_NPM_FROM", npmFrom.toString());
+            Result c = run(copy);
+            assertEquals(0, c.exit(), c.output());
+            for (String program : List.of("supergateway", "mcp-server-sequential-thinking", "mcp-server-memory")) {
+                assertTrue(Files.isExecutable(root.resolve("opt/mcp-latency-probe/node/node_modules/.bin/" + program)), program + ": " + c.output());
+            }
+            ProcessBuilder bad = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+            bad.environment().putAll(copy.environment());
+            bad.environment().put("MCP_NPM_FROM", work.toString());
+            Files.walk(root.resolve("opt/mcp-latency-probe/node")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            Result b = run(bad);
+            assertEquals(1, b.exit(), "a directory without the pinned packages is refused: " + b.output());
+        }
         // A second run keeps the user's env files.
         Files.writeString(home.resolve(".config/omnimind/mcp-thinking.env"), "MCP_PORT=9999\n");
         assertEquals(0, run(pb).exit());
