@@ -3,8 +3,11 @@
 #   - the user units omnimind-mcp@.service and omnimind-mcp.target into ~/.config/systemd/user/
 #     (for the user who ran sudo, when run with sudo), and an env file per server into
 #     ~/.config/omnimind/ unless one is there already;
-#   - as root only: the jars into /opt/mcp-latency-probe/ and the system unit
-#     omnimind-mcp-probe.service into /etc/systemd/system/;
+#   - as root only: the jars and the units' launcher omnimind-mcp-run into /opt/mcp-latency-probe/,
+#     the pinned npm packages of systemd/npm-packages (the stdio-to-HTTP gateway and the official
+#     servers the example env files run) into /opt/mcp-latency-probe/node/ with npm (skipped when
+#     npm is missing or MCP_NPM_INSTALL=no; copied from MCP_NPM_FROM=DIR when given), and the system
+#     unit omnimind-mcp-probe.service into /etc/systemd/system/;
 # then prints the commands to start and watch them. It starts nothing itself.
 #
 # usage: scripts/install-systemd.sh            (DESTDIR=/some/root installs under that root, for packaging)
@@ -47,10 +50,52 @@ as_user() {
     fi
 }
 
+# The gateway and official servers for MCP_COMMAND instances: owned by this script, pinned, no
+# install scripts run. Kept when the pinned versions are already there.
+# MCP_NPM_FROM=DIR copies DIR (an npm prefix holding exactly those versions, e.g. the
+# target/test-tools/mcp-servers that make test fills) instead of downloading: for hosts without network.
+has_pinned_npm_packages() { # $1: an npm prefix
+    local spec name have
+    while read -r spec; do
+        [[ -z "$spec" || "$spec" == \#* ]] && continue
+        name="${spec%@*}"
+        have="$(node -p "require('$1/node_modules/$name/package.json').version" 2>/dev/null || true)"
+        [[ "$have" == "${spec##*@}" ]] || return 1
+    done < "$units/npm-packages"
+}
+install_npm_packages() {
+    local dir="$1" specs=()
+    mapfile -t specs < <(grep -v '^[[:space:]]*\(#\|$\)' "$units/npm-packages")
+    if [[ "${MCP_NPM_INSTALL:-yes}" == no ]]; then
+        echo "skipped     npm packages for MCP_COMMAND servers (MCP_NPM_INSTALL=no)"
+        return 0
+    fi
+    if has_pinned_npm_packages "$dir"; then
+        echo "kept        $dir (${specs[*]})"
+        return 0
+    fi
+    if [[ -n "${MCP_NPM_FROM:-}" ]]; then
+        has_pinned_npm_packages "$MCP_NPM_FROM" || { echo "install-systemd: MCP_NPM_FROM=$MCP_NPM_FROM does not hold ${specs[*]}" >&2; exit 1; }
+        install -d -m 0755 "$dir"
+        cp -R "$MCP_NPM_FROM/." "$dir/"
+        echo "installed   $dir (${specs[*]}, copied from $MCP_NPM_FROM)"
+        return 0
+    fi
+    if ! command -v npm >/dev/null; then
+        echo "skipped     $dir: npm not found; servers with MCP_COMMAND need it (apt-get install nodejs npm, then run this again)" >&2
+        return 0
+    fi
+    install -d -m 0755 "$dir"
+    [[ -f "$dir/package.json" ]] || echo '{"private": true}' > "$dir/package.json"
+    (cd "$dir" && npm install --ignore-scripts --no-audit --no-fund --update-notifier=false --loglevel=error --save-exact "${specs[@]}")
+    echo "installed   $dir (${specs[*]})"
+}
+
 as_user install -d -m 0755 "$user_unit_dir"
 as_user install -m 0644 "$units/omnimind-mcp@.service" "$units/omnimind-mcp.target" "$user_unit_dir/"
 as_user install -d -m 0700 "$env_dir"
-for name in thinking memory; do
+for env_file in "$units"/env/mcp-*.env; do
+    name="$(basename "$env_file" .env)"; name="${name#mcp-}"
     if [[ -e "$env_dir/mcp-$name.env" ]]; then
         echo "kept        $env_dir/mcp-$name.env (already there)"
     else
@@ -75,6 +120,9 @@ if [[ $(id -u) -eq 0 ]]; then
     else
         echo "missing     $probe_jar: build it first (make)" >&2
     fi
+    install -m 0755 "$units/omnimind-mcp-run" "$opt_dir/omnimind-mcp-run"
+    echo "installed   $opt_dir/omnimind-mcp-run"
+    install_npm_packages "$opt_dir/node"
     install -m 0644 "$units/omnimind-mcp-probe.service" "$system_unit_dir/"
     echo "installed   $system_unit_dir/omnimind-mcp-probe.service"
 else
@@ -91,6 +139,8 @@ The servers (as $target_user, without sudo):
   systemctl --user list-units 'omnimind-mcp*'
   journalctl --user -u omnimind-mcp@thinking.service -f
   ports: $env_dir/mcp-<name>.env (MCP_PORT); endpoints http://127.0.0.1:<port>/mcp
+  the official npm servers behind the gateway (examples: mcp-official-*.env; any stdio server with MCP_COMMAND=...):
+  systemctl --user enable --now omnimind-mcp@official-thinking.service omnimind-mcp@official-memory.service
   to keep them running after logout: loginctl enable-linger $target_user
 
 The probe (as root):

@@ -2,11 +2,18 @@
 # The MCP benchmark: load the MCP servers with the stress test while the probe measures their
 # syscall latency, then write the report the architecture decision is taken from.
 #
-#   sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency>     e.g. 60 100
+#   sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency> [servers]    e.g. 60 100
 #   sudo bash scripts/run_mcp_benchmark.sh --baseline FILE 60 100   also compare with an earlier report
 #
 # Servers: the running omnimind-mcp@* units if any is active (user units of the sudo user, or
 # system units), else the reference servers (thinking, memory), started here and stopped after.
+# Or your own, any mix of (repeatable; then nothing else is used):
+#   --unit NAME     a running systemd unit serving MCP on http://127.0.0.1:$MCP_PORT/mcp
+#                   (omnimind-mcp@x.service or just x; the sudo user's user unit, else a system unit)
+#   --url URL       a Streamable HTTP endpoint on this host; the probe follows the process listening on its port
+#   --stdio CMD     a stdio MCP server the stress test spawns; the probe follows it through a cgroup of its own
+#   --calls FILE    tools/call cycles for servers whose tools need meaningful arguments (mcp-stress --calls),
+#                   e.g. benchmarks/mcp/calls/memory.json for the official memory server
 # Writes data/test_reports/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt and its .json twin, prints the path.
 #
 # Environment (all optional): MCP_REPORT_DIR (default data/test_reports), PROBE_JAR,
@@ -16,7 +23,7 @@ set -euo pipefail
 
 prog=run_mcp_benchmark.sh
 usage() {
-  echo "usage: sudo bash scripts/run_mcp_benchmark.sh [--baseline FILE] <duration-seconds> <concurrency>   (e.g. 60 100)" >&2
+  echo "usage: sudo bash scripts/run_mcp_benchmark.sh <duration-seconds> <concurrency> [--baseline FILE] [--unit NAME|--url URL|--stdio CMD|--calls FILE]...   (e.g. 60 100)" >&2
 }
 
 # A baseline compare cannot read fails now, not after the benchmark ran.
@@ -33,18 +40,105 @@ compare_with_baseline() { # $1: the new JSON report
   "$java" -jar "$probe_jar" compare "$baseline" "$1" >&2 || status=$?
   return "$status"
 }
-fail() { echo "$prog: $*" >&2; exit 1; }
 
+# ---- the user's own servers: --unit, --url, --stdio (and --calls for the stress test) ----
 # --baseline FILE: at the end, 'probe-demo.jar compare FILE <the new report>' (to stderr; stdout stays the
 # report's path), and the script's status is compare's when it is not 0 (1 a regression, 2 a bad FILE).
 baseline=""
-if [ "${1:-}" = "--baseline" ]; then
-  if [ $# -lt 2 ] || [ ! -f "$2" ]; then
-    echo "$prog: --baseline needs an existing report file (a .json written by this script or by probe-demo --out)" >&2; usage; exit 2
+own_units=() own_urls=() own_stdio=() own_calls=() own_stress_args=() own_cgroup=""
+# Takes the server options out of the arguments; what is left is in `positional`.
+take_server_options() {
+  local loopback_url='^http://(127\.[0-9.]+|localhost|\[::1\]):[0-9]+(/.*)?$'
+  positional=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --baseline)
+        if [ $# -lt 2 ] || [ ! -f "$2" ]; then
+          echo "$prog: --baseline needs an existing report file (a .json written by this script or by probe-demo --out)" >&2; usage; exit 2
+        fi
+        baseline=$2; shift 2 ;;
+      --unit|--url|--stdio|--calls)
+        if [ $# -lt 2 ] || [ -z "$2" ]; then echo "$prog: $1 needs a value" >&2; usage; exit 2; fi
+        case "$1" in
+          --unit) own_units+=("$2") ;;
+          --url)
+            if ! [[ $2 =~ $loopback_url ]]; then
+              echo "$prog: --url '$2' must be http://127.0.0.1:PORT/... (a server on this host, so the probe can trace it)" >&2; exit 2
+            fi
+            own_urls+=("$2") ;;
+          --stdio) own_stdio+=("$2") ;;
+          --calls) [ -f "$2" ] || { echo "$prog: --calls '$2' is not a file" >&2; exit 2; }
+                   own_calls+=("$(cd "$(dirname "$2")" && pwd)/$(basename "$2")") ;;
+        esac
+        shift 2 ;;
+      *) positional+=("$1"); shift ;;
+    esac
+  done
+}
+own_servers_given() { [ $(( ${#own_units[@]} + ${#own_urls[@]} + ${#own_stdio[@]} )) -gt 0 ]; }
+# Adds the user's servers to names/pids/urls/units and the probe's targets.
+add_own_servers() {
+  local unit name scope_args pid port home cg_root i cmd exec_word f url
+  source_note="servers given on the command line"
+  for unit in ${own_units[@]+"${own_units[@]}"}; do
+    case "$unit" in *.service) ;; *@*) unit=$unit.service ;; *) unit=omnimind-mcp@$unit.service ;; esac
+    name=${unit#omnimind-mcp@}; name=${name%.service}
+    scope_args=()
+    if [ -n "$user" ] && systemctl --user "--machine=$user@" is-active --quiet "$unit" 2>/dev/null; then
+      scope_args=(--user "--machine=$user@"); targets+=(--user-unit "$unit")
+    elif systemctl is-active --quiet "$unit" 2>/dev/null; then
+      targets+=(--unit "$unit")
+    else
+      fail "unit $unit is not active (neither a user unit of ${user:-nobody} nor a system unit)"
+    fi
+    pid=$(systemctl "${scope_args[@]}" show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+    home=$(getent passwd "${user:-root}" | cut -d: -f6)
+    names+=("$name") pids+=("$pid") units+=("$unit")
+    urls+=("http://127.0.0.1:$(unit_port "$name" "$home/.config/omnimind/mcp-$name.env")/mcp")
+  done
+  for url in ${own_urls[@]+"${own_urls[@]}"}; do
+    port=${url#http://*:}; port=${port%%/*}
+    pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+    [ -n "$pid" ] || fail "no process listens on port $port of this host ($url)"
+    names+=("port-$port") pids+=("$pid") units+=("") urls+=("$url")
+    targets+=(--pid "$pid")
+  done
+  if [ ${#own_stdio[@]} -gt 0 ]; then
+    # A cgroup v2 directory of our own: each stdio server moves itself in before it starts, and
+    # the probe follows the cgroup, so it sees the servers but not the stress test that spawns them.
+    for cg_root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+      [ "$(stat -fc %T "$cg_root" 2>/dev/null)" = cgroup2fs ] && break
+    done
+    [ "$(stat -fc %T "$cg_root" 2>/dev/null)" = cgroup2fs ] || fail "--stdio needs cgroup v2 (none at /sys/fs/cgroup or /sys/fs/cgroup/unified)"
+    own_cgroup=$cg_root/mcp-benchmark-$$
+    mkdir "$own_cgroup" || fail "cannot create the cgroup $own_cgroup"
+    targets+=(--cgroup "$own_cgroup")
+    i=0
+    for cmd in "${own_stdio[@]}"; do
+      i=$((i + 1))
+      # The server's own script: join the cgroup, then become the command as the user wrote it
+      # (through env when it starts with NAME=value settings, so the PID stays the server's).
+      exec_word="exec"; [[ $cmd =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && exec_word="exec env"
+      printf '#!/bin/sh\necho $$ > %q/cgroup.procs || exit 1\n%s %s\n' "$own_cgroup" "$exec_word" "$cmd" > "$work/stdio-$i.sh"
+      chmod 755 "$work/stdio-$i.sh"
+      names+=("stdio-$i") pids+=(0) units+=("") urls+=("stdio: $cmd")
+      own_stress_args+=(--stdio "$work/stdio-$i.sh")
+    done
   fi
-  baseline=$2
-  shift 2
-fi
+  for f in ${own_calls[@]+"${own_calls[@]}"}; do own_stress_args+=(--calls "$f"); done
+}
+# The cgroup is removed once the servers in it have exited.
+cleanup_own_servers() {
+  [ -n "$own_cgroup" ] || return 0
+  for _ in $(seq 50); do rmdir "$own_cgroup" 2>/dev/null && return 0; sleep 0.1; done
+  local left
+  left=$(tr '\n' ' ' < "$own_cgroup/cgroup.procs" 2>/dev/null || true)
+  echo "$prog: could not remove $own_cgroup (processes left in it: $left)" >&2
+}
+fail() { echo "$prog: $*" >&2; exit 1; }
+
+take_server_options "$@"
+set -- ${positional[@]+"${positional[@]}"}
 if [ $# -ne 2 ]; then
   echo "$prog: expected 2 arguments, got $#" >&2; usage; exit 2
 fi
@@ -88,6 +182,7 @@ cleanup() {
   if [ -n "$probe_pid" ] && kill -0 "$probe_pid" 2>/dev/null; then kill -TERM "$probe_pid" 2>/dev/null; wait "$probe_pid" 2>/dev/null || true; fi
   for pid in "${started_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${started_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  cleanup_own_servers
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -104,7 +199,7 @@ unit_port() { # $1 instance name, $2 env file
   port=$(sed -n 's/^[[:space:]]*MCP_PORT=["'\'']\{0,1\}\([0-9]*\).*/\1/p' "$2" 2>/dev/null | tail -n 1)
   if [ -n "$port" ]; then echo "$port"; elif [ "$1" = memory ]; then echo 8702; else echo 8701; fi
 }
-if command -v systemctl >/dev/null 2>&1; then
+if ! own_servers_given && command -v systemctl >/dev/null 2>&1; then
   scope=()
   if [ -n "$user" ]; then
     scope=(--user "--machine=$user@")
@@ -122,7 +217,7 @@ if command -v systemctl >/dev/null 2>&1; then
   done
 fi
 
-if [ ${#names[@]} -eq 0 ]; then
+if [ ${#names[@]} -eq 0 ] && ! own_servers_given; then
   source_note="reference servers started by this script"
   for name in thinking memory; do
     mkdir -p "$work/state-$name"
@@ -149,6 +244,7 @@ else
   done
 fi
 
+own_servers_given && add_own_servers
 echo "$prog: servers (${source_note}):" >&2
 for i in "${!names[@]}"; do echo "  ${names[$i]}: PID ${pids[$i]} ${urls[$i]} ${units[$i]}" >&2; done
 
@@ -165,8 +261,9 @@ grep -q '^Tracing' "$work/probe.err" || fail "the probe did not attach within 30
 sed 's/^/  probe: /' "$work/probe.err" >&2
 
 stress_args=(--duration "${duration}s" --concurrency "$concurrency" --json "$work/client.json")
-for url in "${urls[@]}"; do stress_args+=(--url "$url"); done
+for url in "${urls[@]}"; do case $url in http*) stress_args+=(--url "$url") ;; esac; done
 for pid in "${pids[@]}"; do [ "$pid" -gt 0 ] && stress_args+=(--server-pid "$pid"); done
+stress_args+=(${own_stress_args[@]+"${own_stress_args[@]}"})
 stress_status=0
 "$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
 

@@ -42,6 +42,9 @@ final class JsonReport {
             n.put("endpoint", t.endpoint());
             ArrayNode tools = n.putArray("tools");
             t.tools().forEach(tools::add);
+            ArrayNode skipped = n.putArray("skipped_tools");
+            t.skippedTools().forEach(skipped::add);
+            n.put("calls_file", t.callsFile());
             ArrayNode pids = n.putArray("pids");
             t.pids().forEach(pids::add);
             if (t.cpuNanos().isPresent()) {

@@ -60,8 +60,12 @@ final class LoadGenerator {
         this.workers = workers;
         this.tally = tally;
         SplittableRandom root = new SplittableRandom(seed);
+        // ${session} in calls files: unique per user, and per run (two runs on one server do not collide).
+        String run = Long.toString(root.nextLong() >>> 28, 36);
         for (int i = 0; i < lanes; i++) {
-            this.lanes.add(new Lane(targets.get(i % targets.size()), root.split()));
+            Lane lane = new Lane(targets.get(i % targets.size()), root.split());
+            lane.chain.session = "u" + (i + 1) + "-" + run;
+            this.lanes.add(lane);
         }
     }
 
@@ -225,13 +229,11 @@ final class LoadGenerator {
         McpSession s = lane.session;
         return switch (op) {
             case TOOL_CALL -> {
-                List<String> tools = t.calls.callable();
-                String tool = tools.get(lane.random.nextInt(tools.size()));
                 ObjectNode params;
                 synchronized (lane.chain) {
-                    params = t.calls.valid(tool, lane.chain, lane.random);
+                    params = t.calls.next(lane.chain, lane.random);
                 }
-                yield send(into, lane, s, "tools/call", params, Tally.CALL_PREFIX + tool, false, startNanos);
+                yield send(into, lane, s, "tools/call", params, Tally.CALL_PREFIX + params.get("name").asString(), false, startNanos);
             }
             case TOOLS_LIST -> send(into, lane, s, "tools/list", null, Tally.TOOLS_LIST, false, startNanos);
             case PING -> send(into, lane, s, "ping", null, Tally.PING, false, startNanos);

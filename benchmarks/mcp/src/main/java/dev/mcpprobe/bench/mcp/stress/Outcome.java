@@ -6,7 +6,11 @@ enum Outcome {
     OK(false),
     /** A good request answered with a JSON-RPC error, or with an HTTP status or body that is not an answer. */
     PROTOCOL_ERROR(true),
-    /** A good tools/call answered with a result that says the tool failed ("isError": true). */
+    /**
+     * A good tools/call the tool refused: a result that says the tool failed ("isError": true), or
+     * JSON-RPC error -32602 (invalid params). With generated arguments these are mostly arguments
+     * that fit the schema but not the tool's meaning; they are counted apart from protocol errors.
+     */
     TOOL_ERROR(true),
     /** No answer: connection refused or reset, the server process gone. */
     TRANSPORT_ERROR(true),
@@ -18,6 +22,9 @@ enum Outcome {
     REJECTED_AS_TOOL_ERROR(false),
     /** A deliberately bad call the server accepted as if it were good. */
     BAD_CALL_ACCEPTED(true);
+
+    /** JSON-RPC's "Invalid params". */
+    static final int INVALID_PARAMS = -32602;
 
     private final boolean unexpected;
 
@@ -45,7 +52,7 @@ enum Outcome {
             return r.isToolError() ? REJECTED_AS_TOOL_ERROR : BAD_CALL_ACCEPTED;
         }
         if (r.error() != null) {
-            return PROTOCOL_ERROR;
+            return isToolCall && r.errorCode() == INVALID_PARAMS ? TOOL_ERROR : PROTOCOL_ERROR;
         }
         return isToolCall && r.isToolError() ? TOOL_ERROR : OK;
     }

@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An MCP server spawned as a child process, spoken to over its stdin/stdout (one JSON-RPC message per
  * line). The process is the session: every caller shares it, requests overlap and are matched to
- * answers by id. The command runs as {@code /bin/sh -c 'exec COMMAND'}, so its PID is the server's.
+ * answers by id. The command runs as {@code /bin/sh -c 'exec COMMAND'} (or {@code exec env COMMAND}
+ * when it starts with NAME=value settings), so its PID is the server's.
  */
 final class StdioSession implements McpSession {
     private static final int STDERR_LINES_KEPT = 20;
     private static final long EXIT_WAIT_MS = 5_000;
+    private static final java.util.regex.Pattern LEADING_ASSIGNMENT = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=");
 
     private final String command;
     private final Process process;
@@ -46,7 +48,9 @@ final class StdioSession implements McpSession {
     }
 
     static StdioSession start(String command, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder("/bin/sh", "-c", "exec " + command).start();
+        // Leading NAME=value assignments go through env, which execs the command: the PID stays the server's.
+        String exec = LEADING_ASSIGNMENT.matcher(command).lookingAt() ? "exec env " : "exec ";
+        Process p = new ProcessBuilder("/bin/sh", "-c", exec + command).start();
         StdioSession s = new StdioSession(command, p, timeout);
         Thread out = new Thread(s::readAnswers, "stdio-answers-" + p.pid());
         out.setDaemon(true);

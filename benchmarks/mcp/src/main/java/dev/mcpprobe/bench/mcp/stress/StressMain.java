@@ -73,8 +73,11 @@ public final class StressMain {
             }
             Set<String> names = new HashSet<>();
             for (StressOptions.TargetSpec spec : options.targets()) {
-                targets.add(Target.connect(spec, loopChooser, workers, options.timeout(), options.mix(), names));
+                Target t = Target.connect(spec, loopChooser, workers, options.timeout(), options.mix(), names, options.callFiles());
+                targets.add(t);
+                reportChoices(t, err);
             }
+            checkEveryCallFileUsed(options, targets);
             return drive(options, targets, workers, out, err);
         } catch (Target.SetupException e) {
             err.println("mcp-stress: " + e.getMessage());
@@ -92,6 +95,26 @@ public final class StressMain {
             }
             loops.forEach(Http1Loop::close);
             workers.shutdownNow();
+        }
+    }
+
+    /** Says on stderr which tools are driven how, and which are left out and why: nothing skipped silently. */
+    private static void reportChoices(Target t, PrintStream err) {
+        CallTemplates f = t.calls.templates();
+        if (f != null) {
+            err.println("mcp-stress: " + t.name + ": tools/call follows " + f.file() + " (" + f.cycle().size() + " steps)");
+        }
+        for (String s : t.calls.skipped()) {
+            err.println("mcp-stress: " + t.name + ": not calling " + s);
+        }
+    }
+
+    private static void checkEveryCallFileUsed(StressOptions o, List<Target> targets) throws Target.SetupException {
+        for (CallTemplates f : o.callFiles()) {
+            if (targets.stream().noneMatch(t -> t.calls.templates() == f)) {
+                throw new Target.SetupException("--calls " + f.file() + " applies to none of the servers ("
+                        + String.join(", ", targets.stream().map(t -> t.name).toList()) + ")");
+            }
         }
     }
 
@@ -152,7 +175,8 @@ public final class StressMain {
                 anyServerKnown = true;
             }
             stray += t.strayStdoutLines();
-            infos.add(new Summary.TargetInfo(t.name, t.spec.transport(), t.spec.endpoint(), t.calls.callable(),
+            infos.add(new Summary.TargetInfo(t.name, t.spec.transport(), t.spec.endpoint(), t.calls.callable(), t.calls.skipped(),
+                    t.calls.templates() == null ? null : t.calls.templates().file().toString(),
                     List.copyOf(t.pids()), cpu));
         }
         Map<Long, Long> extra = new TreeMap<>();

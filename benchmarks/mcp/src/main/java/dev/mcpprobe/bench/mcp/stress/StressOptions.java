@@ -30,6 +30,7 @@ import java.util.OptionalLong;
  * @param progressEvery  how often to print a progress line on stderr; zero = never
  * @param maxInFlight    open loop: arrivals beyond this many unanswered requests are counted unsent
  * @param threads        HTTP event loops (and stdio workers) that send requests and handle answers
+ * @param callFiles      --calls files: tools/call cycles for the servers they apply to
  */
 record StressOptions(
         List<TargetSpec> targets,
@@ -44,7 +45,8 @@ record StressOptions(
         Optional<Path> jsonReport,
         Duration progressEvery,
         int maxInFlight,
-        int threads) {
+        int threads,
+        List<CallTemplates> callFiles) {
 
     /** One server to drive. */
     record TargetSpec(String endpoint, boolean stdio) {
@@ -82,6 +84,10 @@ record StressOptions(
               --timeout D           per request (default 10s)
               --mix SPEC            weights, default call=83.5,list=5,ping=5,bad=1.5,session=5
               --seed N              seed for the mix's random choices (default: random, printed)
+              --calls FILE          tools/call cycles from a JSON file for servers whose tools need
+                                    arguments with meaning (repeatable; see benchmarks/mcp/calls/);
+                                    without one, each tool's arguments are generated from its
+                                    inputSchema, and tools whose schema cannot be satisfied are skipped
               --threads N           HTTP event-loop threads, and stdio worker threads (default 1)
 
             output:
@@ -111,6 +117,7 @@ record StressOptions(
         Duration progress = Duration.ofSeconds(1);
         int maxInFlight = 10_000;
         int threads = 1;
+        List<CallTemplates> callFiles = new ArrayList<>();
 
         ArgCursor c = new ArgCursor(args);
         while (c.hasNext()) {
@@ -140,6 +147,7 @@ record StressOptions(
                     }
                 }
                 case "--threads" -> threads = c.intValue(1, 64);
+                case "--calls" -> callFiles.add(CallTemplates.load(Path.of(c.value())));
                 case "--json" -> json = Optional.of(Path.of(c.value()));
                 case "--server-pid" -> pids.add((long) c.intValue(1, Integer.MAX_VALUE));
                 case "--progress" -> progress = c.durationValue();
@@ -157,7 +165,7 @@ record StressOptions(
             throw new UsageException("--progress: at least 100ms (or 0 for none)");
         }
         return new StressOptions(List.copyOf(targets), duration, warmup, concurrency, rate, timeout, mix, seed,
-                List.copyOf(pids), json, progress, maxInFlight, threads);
+                List.copyOf(pids), json, progress, maxInFlight, threads, List.copyOf(callFiles));
     }
 
     boolean openLoop() {

@@ -35,7 +35,13 @@ record Summary(
         List<String> errorSamples) {
 
     /** A server as the run saw it; {@code cpuNanos} is empty when no PID of it was known. */
-    record TargetInfo(String name, String transport, String endpoint, List<String> tools, List<Long> pids, OptionalLong cpuNanos) {
+    /**
+     * @param tools        the tools called
+     * @param skippedTools tools not called, each with why (arguments that cannot be made up)
+     * @param callsFile    the --calls file that drove the tools, or null
+     */
+    record TargetInfo(String name, String transport, String endpoint, List<String> tools, List<String> skippedTools, String callsFile,
+                      List<Long> pids, OptionalLong cpuNanos) {
     }
 
     record Latency(long p50, long p90, long p99, long p999, long max) {

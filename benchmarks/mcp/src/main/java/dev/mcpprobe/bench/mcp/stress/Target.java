@@ -62,6 +62,12 @@ final class Target {
      */
     static Target connect(StressOptions.TargetSpec spec, Supplier<Http1Loop> loops, Executor stdioContinuations,
                           Duration timeout, Mix mix, Set<String> takenNames) throws SetupException {
+        return connect(spec, loops, stdioContinuations, timeout, mix, takenNames, List.of());
+    }
+
+    /** As above; the first of {@code callFiles} that applies to this server (see {@link #chooseCalls}) drives its tools/call. */
+    static Target connect(StressOptions.TargetSpec spec, Supplier<Http1Loop> loops, Executor stdioContinuations,
+                          Duration timeout, Mix mix, Set<String> takenNames, List<CallTemplates> callFiles) throws SetupException {
         StdioSession process = null;
         McpSession session;
         URI uri = null;
@@ -89,7 +95,12 @@ final class Target {
             if (!list.isResult()) {
                 throw new SetupException(spec.endpoint() + ": tools/list failed: " + list.describe());
             }
-            ToolCalls calls = ToolCalls.from(list.result());
+            ToolCalls calls;
+            try {
+                calls = ToolCalls.from(list.result(), chooseCalls(callFiles, serverName(init.result()), list.result()));
+            } catch (IllegalArgumentException e) {
+                throw new SetupException(spec.endpoint() + ": " + e.getMessage());
+            }
             if (calls.callable().isEmpty()) {
                 throw new SetupException(spec.endpoint() + ": offers no tool this stress test can call"
                         + (calls.skipped().isEmpty() ? "" : " (they all need arguments it cannot make up: " + calls.skipped() + ")"));
@@ -117,6 +128,27 @@ final class Target {
             }
             throw e;
         }
+    }
+
+    /**
+     * The calls file for a server: the first that names it in "server", else the first without a
+     * "server" whose tools the server all offers; null if none. A file naming the server whose
+     * tools it lacks is still chosen, so the mismatch is reported rather than silently ignored.
+     */
+    static CallTemplates chooseCalls(List<CallTemplates> files, String serverName, JsonNode toolsList) {
+        for (CallTemplates f : files) {
+            if (f.named(serverName)) {
+                return f;
+            }
+        }
+        Set<String> offered = new TreeSet<>();
+        toolsList.path("tools").forEach(t -> offered.add(t.path("name").asString("")));
+        for (CallTemplates f : files) {
+            if (f.appliesTo(serverName) && f.cycle().stream().allMatch(step -> offered.contains(step.tool()))) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static String serverName(JsonNode initResult) {

@@ -20,6 +20,12 @@ final class TextReport {
         for (Summary.TargetInfo t : s.targets()) {
             b.append(String.format(Locale.ROOT, "target %-10s %-5s %s  pids %s  tools %s%n", t.name(), t.transport(), t.endpoint(),
                     t.pids().isEmpty() ? "unknown" : join(t.pids()), String.join(",", t.tools())));
+            if (t.callsFile() != null) {
+                b.append("  tools/call from ").append(t.callsFile()).append('\n');
+            }
+            for (String skipped : t.skippedTools()) {
+                b.append("  not called: ").append(skipped).append('\n');
+            }
         }
         b.append('\n');
 

@@ -5,14 +5,17 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
  * The tools/call requests the stress test sends to one server, built from that server's tools/list:
- * valid arguments for the reference tools (think, remember, recall) and for any tool that needs
- * none, and two kinds of deliberately bad call. Immutable; the per-user state of a thought chain
- * lives in {@link Chain}.
+ * the steps of a {@code --calls} file when one applies to the server; otherwise hand-made arguments
+ * for the reference tools (think, remember, recall) and arguments generated from the input schema
+ * of every other tool ({@link SchemaArguments}); and two kinds of deliberately bad call. Immutable;
+ * the per-user state (a thought chain, the position in a calls file's cycle) lives in {@link Chain}.
  */
 final class ToolCalls {
     static final String UNKNOWN_TOOL = "no_such_tool";
@@ -26,46 +29,114 @@ final class ToolCalls {
 
     private final List<String> callable;
     private final List<String> skipped;
+    /** Generators for the tools that are neither reference tools nor driven by a calls file. */
+    private final Map<String, SchemaArguments> generated;
+    /** The calls file that drives this server, or null. */
+    private final CallTemplates templates;
 
-    private ToolCalls(List<String> callable, List<String> skipped) {
+    private ToolCalls(List<String> callable, List<String> skipped, Map<String, SchemaArguments> generated, CallTemplates templates) {
         this.callable = List.copyOf(callable);
         this.skipped = List.copyOf(skipped);
+        this.generated = Map.copyOf(generated);
+        this.templates = templates;
     }
 
-    /** From a tools/list result: which tools can be called with arguments this class knows how to make. */
+    /** From a tools/list result, with generated arguments for every tool whose schema allows it. */
     static ToolCalls from(JsonNode toolsListResult) {
-        List<String> callable = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
+        return from(toolsListResult, null);
+    }
+
+    /**
+     * From a tools/list result. With {@code templates}, the calls file's tools are the ones called
+     * (each must be on the list, or this fails with the missing name); without, every tool whose
+     * arguments can be made up.
+     */
+    static ToolCalls from(JsonNode toolsListResult, CallTemplates templates) {
+        List<String> offered = new ArrayList<>();
+        Map<String, JsonNode> schemas = new LinkedHashMap<>();
         for (JsonNode tool : toolsListResult.path("tools")) {
             String name = tool.path("name").asString("");
-            if (name.isEmpty()) {
-                continue;
-            }
-            boolean known = name.equals("think") || name.equals("remember") || name.equals("recall");
-            boolean needsNothing = tool.path("inputSchema").path("required").isEmpty();
-            if (known || needsNothing) {
-                callable.add(name);
-            } else {
-                skipped.add(name);
+            if (!name.isEmpty()) {
+                offered.add(name);
+                schemas.put(name, tool.path("inputSchema"));
             }
         }
-        return new ToolCalls(callable, skipped);
+        List<String> callable = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        Map<String, SchemaArguments> generated = new LinkedHashMap<>();
+        if (templates != null) {
+            for (CallTemplates.Step step : templates.cycle()) {
+                if (!offered.contains(step.tool())) {
+                    throw new IllegalArgumentException("the calls file " + templates.file() + " names tool '" + step.tool()
+                            + "', which the server does not offer (it has " + offered + ")");
+                }
+                if (!callable.contains(step.tool())) {
+                    callable.add(step.tool());
+                    try {
+                        generated.put(step.tool(), SchemaArguments.of(schemas.get(step.tool()))); // for bad calls only
+                    } catch (SchemaArguments.UnsupportedSchemaException e) {
+                        // no schema-breaking calls for this tool
+                    }
+                }
+            }
+            return new ToolCalls(callable, List.of(), generated, templates);
+        }
+        for (String name : offered) {
+            if (REFERENCE_TOOLS.contains(name)) {
+                callable.add(name);
+                continue;
+            }
+            try {
+                generated.put(name, SchemaArguments.of(schemas.get(name)));
+                callable.add(name);
+            } catch (SchemaArguments.UnsupportedSchemaException e) {
+                skipped.add(name + " (" + e.getMessage() + ")");
+            }
+        }
+        return new ToolCalls(callable, skipped, generated, templates);
     }
+
+    /** The project's reference servers' tools, called with hand-made arguments (a coherent thought chain). */
+    private static final List<String> REFERENCE_TOOLS = List.of("think", "remember", "recall");
 
     /** Tools the workload calls, in the server's order. */
     List<String> callable() {
         return callable;
     }
 
-    /** Tools the server offers that need arguments this stress test cannot make up. */
+    /** Tools the server offers that need arguments this stress test cannot make up, each with why. */
     List<String> skipped() {
         return skipped;
     }
 
-    /** A virtual user's position in its current chain of thoughts. */
+    /** The calls file that drives this server, if any. */
+    CallTemplates templates() {
+        return templates;
+    }
+
+    /** A virtual user's position in its current chain of thoughts and in the calls file's cycle. */
     static final class Chain {
         int number;
         int total;
+        /** The next step of the calls file's cycle. */
+        int step;
+        /** Cycles started so far: ${counter}. */
+        long cycles;
+        /** ${session}: unique to the virtual user within the run. */
+        String session = "s0";
+    }
+
+    /** params of the next valid tools/call: the cycle's next step, or a tool drawn at random. */
+    ObjectNode next(Chain chain, RandomGenerator random) {
+        if (templates != null) {
+            if (chain.step == 0) {
+                chain.cycles++;
+            }
+            ObjectNode params = templates.params(chain.step, chain.cycles, chain.session, random);
+            chain.step = (chain.step + 1) % templates.cycle().size();
+            return params;
+        }
+        return valid(callable.get(random.nextInt(callable.size())), chain, random);
     }
 
     /** params of a valid tools/call of {@code tool}. */
@@ -99,7 +170,10 @@ final class ToolCalls {
                 args.put("limit", random.nextBoolean() ? 5 : 10);
             }
             default -> {
-                // a tool with no required arguments: call it with none
+                SchemaArguments g = generated.get(tool);
+                if (g != null) {
+                    params.set("arguments", g.generate(random));
+                }
             }
         }
         return params;
@@ -115,12 +189,23 @@ final class ToolCalls {
 
     /**
      * params of a tools/call of a real tool whose arguments break its input schema (a wrong type, a
-     * missing required field, a value out of range); null if the server has none of the reference
-     * tools, whose schemas are known.
+     * missing required field, a value out of range); null if no tool has a schema that rejects
+     * anything (or a calls file drives the server and none of its tools has a known schema).
      */
     ObjectNode invalidArguments(RandomGenerator random) {
-        List<String> known = callable.stream().filter(t -> t.equals("think") || t.equals("remember") || t.equals("recall")).toList();
+        List<String> known = callable.stream().filter(REFERENCE_TOOLS::contains).toList();
         if (known.isEmpty()) {
+            List<String> tools = new ArrayList<>(generated.keySet());
+            for (int tries = 0; tries < 4 && !tools.isEmpty(); tries++) {
+                String tool = tools.get(random.nextInt(tools.size()));
+                JsonNode bad = generated.get(tool).invalid(random);
+                if (bad != null) {
+                    ObjectNode params = JsonRpc.MAPPER.createObjectNode();
+                    params.put("name", tool);
+                    params.set("arguments", bad);
+                    return params;
+                }
+            }
             return null;
         }
         String tool = known.get(random.nextInt(known.size()));

@@ -94,6 +94,60 @@ class McpBenchmarkScriptIT {
         }
     }
 
+    /**
+     * The user's own servers: one over stdio (spawned by the stress test, followed by the probe
+     * through the script's cgroup) and one by URL (followed through the PID listening on its port).
+     */
+    @Test
+    void usersOwnStdioAndUrlServersAreDrivenAndTracedAlone(@TempDir Path reports, @TempDir Path tmp) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = System.getProperty("mcpServersJar");
+        Path portFile = tmp.resolve("port");
+        Process http = new ProcessBuilder(java, "-jar", jar, "memory", "--transport", "http", "--port", "0",
+                "--port-file", portFile.toString(), "--state-dir", tmp.resolve("m").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("http.log").toFile()).start();
+        try {
+            for (int i = 0; i < 600 && (!Files.exists(portFile) || Files.size(portFile) == 0); i++) {
+                Thread.sleep(100);
+            }
+            String url = "http://127.0.0.1:" + Files.readString(portFile).strip() + "/mcp";
+            String stdio = "MCP_THINK_ROUNDS=100 " + java + " -jar " + jar + " thinking --state-dir " + tmp.resolve("t");
+            Run run = script(Map.of("MCP_REPORT_DIR", reports.toString(),
+                    "PROBE_JAR", System.getProperty("probeDemoJar"),
+                    "MCP_SERVERS_JAR", System.getProperty("mcpServersJar"),
+                    "MCP_STRESS_JAR", System.getProperty("mcpStressJar")), "4", "4", "--stdio", stdio, "--url", url);
+            assertEquals(0, run.status(), run.err());
+            Path txt = Path.of(run.out().strip());
+            JsonNode report = new ObjectMapper().readTree(Files.readString(txt.resolveSibling(txt.getFileName().toString().replace(".txt", ".json"))));
+            assertEquals("servers given on the command line", report.get("source").asString());
+            Set<Long> traced = new HashSet<>();
+            report.get("probe").get("processes").forEach(p -> traced.add(p.get("tgid").asLong()));
+            assertTrue(traced.contains(http.pid()), "the URL's server traced: " + traced);
+            assertEquals(2, traced.size(), "the two servers and nothing else (not the stress test): " + traced);
+            Set<String> names = new HashSet<>();
+            report.get("client").get("targets").forEach(t -> names.add(t.get("name").asString()));
+            assertEquals(Set.of("thinking", "memory"), names);
+            try (Stream<Path> cgroups = Stream.of(Path.of("/sys/fs/cgroup"), Path.of("/sys/fs/cgroup/unified")).filter(Files::isDirectory)
+                    .flatMap(d -> { try { return Files.list(d); } catch (IOException e) { return Stream.empty(); } })) {
+                assertTrue(cgroups.noneMatch(d -> d.getFileName().toString().startsWith("mcp-benchmark-")), "the script's cgroup is gone");
+            }
+        } finally {
+            http.destroy();
+            http.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void badServerOptionsGetStatusTwo() throws Exception {
+        for (List<String> args : List.<List<String>>of(List.of("5", "4", "--url", "https://127.0.0.1:1/mcp"),
+                List.of("5", "4", "--url", "http://example.com:80/mcp"), List.of("5", "4", "--stdio"),
+                List.of("5", "4", "--calls", "/nonexistent/calls.json"), List.of("5", "4", "--unit", ""))) {
+            Run run = script(Map.of(), args.toArray(String[]::new));
+            assertEquals(2, run.status(), args + ": " + run.err());
+            assertEquals(1, run.err().lines().filter(l -> !l.startsWith("usage:")).count(), args + ": " + run.err());
+        }
+    }
+
     @Test
     void badArgumentsGetUsageAndStatusTwo() throws Exception {
         for (List<String> args : List.<List<String>>of(List.of(), List.of("60"), List.of("x", "4"), List.of("0", "4"), List.of("5", "0"),

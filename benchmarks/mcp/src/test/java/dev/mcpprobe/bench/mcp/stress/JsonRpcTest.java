@@ -35,7 +35,10 @@ class JsonRpcTest {
         Reply err = JsonRpc.fromJson(b("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32602,\"message\":\"Unknown tool\"}}"), 3);
         assertEquals(-32602, err.errorCode());
         assertEquals(Outcome.REJECTED_AS_PROTOCOL_ERROR, Outcome.of(err, true, true));
-        assertEquals(Outcome.PROTOCOL_ERROR, Outcome.of(err, false, true));
+        assertEquals(Outcome.TOOL_ERROR, Outcome.of(err, false, true), "-32602 on tools/call: the tool refused its arguments");
+        assertEquals(Outcome.PROTOCOL_ERROR, Outcome.of(err, false, false), "-32602 elsewhere is the protocol's");
+        Reply other = JsonRpc.fromJson(b("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32603,\"message\":\"boom\"}}"), 3);
+        assertEquals(Outcome.PROTOCOL_ERROR, Outcome.of(other, false, true));
 
         Reply tool = JsonRpc.fromJson(b("[{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[],\"isError\":true}}]"), 4);
         assertTrue(tool.isToolError(), "found inside a batch");

@@ -64,14 +64,17 @@ class SmallPartsTest {
     }
 
     @Test
-    void toolCallsKnowTheReferenceToolsAndSkipToolsNeedingUnknownArguments() {
+    void toolCallsKnowTheReferenceToolsGenerateTheRestAndSkipToolsNeedingUnknownArguments() {
         var tools = JsonRpc.MAPPER.readTree("{\"tools\":["
                 + "{\"name\":\"think\",\"inputSchema\":{\"required\":[\"thought\"]}},"
                 + "{\"name\":\"clock\",\"inputSchema\":{\"type\":\"object\"}},"
-                + "{\"name\":\"search\",\"inputSchema\":{\"required\":[\"q\"]}}]}");
+                + "{\"name\":\"search\",\"inputSchema\":{\"required\":[\"q\"]}},"
+                + "{\"name\":\"lookup\",\"inputSchema\":{\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":\"^x\"}},\"required\":[\"id\"]}}]}");
         ToolCalls calls = ToolCalls.from(tools);
-        assertEquals(List.of("think", "clock"), calls.callable());
-        assertEquals(List.of("search"), calls.skipped());
+        assertEquals(List.of("think", "clock", "search"), calls.callable());
+        assertEquals(1, calls.skipped().size());
+        assertTrue(calls.skipped().get(0).startsWith("lookup ("), calls.skipped().toString());
+        assertTrue(calls.valid("search", new ToolCalls.Chain(), new SplittableRandom(1)).get("arguments").get("q").isString());
 
         ToolCalls.Chain chain = new ToolCalls.Chain();
         SplittableRandom r = new SplittableRandom(5);

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,16 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * The units in systemd/ verify cleanly and stay hardened. systemd is not PID 1 where this runs, so
  * units are checked offline with systemd-analyze, never started.
  *
- * <p>verify insists that ExecStart's program exists: the units name /usr/bin/java, so each is
- * verified as a copy that names the JVM running this test instead (any machine that runs the tests
- * has that one). Nothing else in the copy changes.
+ * <p>verify insists that ExecStart's program exists: the units name /usr/bin/java and
+ * /opt/mcp-latency-probe/omnimind-mcp-run, so each is verified as a copy that names the JVM running
+ * this test and the launcher in systemd/ instead. Nothing else in the copy changes.
  */
 class SystemdUnitsTest {
     static final String TEMPLATE = "omnimind-mcp@.service";
     static final String TARGET = "omnimind-mcp.target";
     static final String PROBE = "omnimind-mcp-probe.service";
+    static final String LAUNCHER = "omnimind-mcp-run";
+    static final String INSTALLED_LAUNCHER = "/opt/mcp-latency-probe/" + LAUNCHER;
 
     /**
      * The probe unit may be exposed at most this much (systemd's scale, 0 best, 10 worst). It scores
@@ -82,17 +83,27 @@ class SystemdUnitsTest {
         assertTrue(unit.contains("\nNoNewPrivileges=yes\n"));
     }
 
-    /** The template's ExecStart, with each env example, is a command line the servers accept as HTTP on 127.0.0.1. */
+    /**
+     * The template's ExecStart (the launcher), with each reference env example, is a command line the
+     * servers accept as HTTP on 127.0.0.1.
+     */
     @ParameterizedTest
     @EnumSource(ServerKind.class)
     void templateCommandLineAndEnvFileConfigureTheServer(ServerKind kind) throws Exception {
         String exec = directive(read(TEMPLATE), "ExecStart");
-        List<String> words = new ArrayList<>(Arrays.asList(exec.split("\\s+")));
-        int jar = words.indexOf("/opt/mcp-latency-probe/mcp-servers.jar");
-        assertTrue(jar > 0 && words.get(jar - 1).equals("-jar"), exec);
-        List<String> args = words.subList(jar + 1, words.size()).stream().map(w -> w.replace("%i", kind.id())).toList();
-
+        assertEquals(INSTALLED_LAUNCHER + " %i", exec);
         Map<String, String> env = envFile(unitsDir.resolve("env/mcp-" + kind.id() + ".env"));
+        assertFalse(env.containsKey("MCP_COMMAND"), "a reference server's env file runs the reference server");
+        ProcessBuilder pb = new ProcessBuilder(unitsDir.resolve(LAUNCHER).toString(), "--print", kind.id()).redirectErrorStream(true);
+        pb.environment().remove("MCP_COMMAND");
+        pb.environment().putAll(env);
+        Result printed = run(pb);
+        assertEquals(0, printed.exit(), printed.output());
+        List<String> words = printed.output().lines().toList();
+        int jar = words.indexOf("/opt/mcp-latency-probe/mcp-servers.jar");
+        assertTrue(jar > 0 && words.get(jar - 1).equals("-jar") && words.get(0).equals("/usr/bin/java"), printed.output());
+        List<String> args = words.subList(jar + 1, words.size());
+
         env.put("STATE_DIRECTORY", "/home/u/.local/state/omnimind-mcp/" + kind.id());
         ServerOptions o = ServerOptions.parse(args.toArray(String[]::new), env);
         assertEquals(kind, o.kind());
@@ -100,6 +111,27 @@ class SystemdUnitsTest {
         assertEquals("127.0.0.1", o.bindAddress());
         assertEquals(kind.defaultPort(), o.port(), "the example env file uses the documented port");
         assertEquals(Path.of(env.get("STATE_DIRECTORY")), o.stateDir());
+    }
+
+    /** Every example env file has its own port; the official servers' ones name a stdio command for the gateway. */
+    @Test
+    void exampleEnvFilesUseDistinctPortsAndTheOfficialOnesAStdioCommand() throws IOException {
+        Map<String, String> ports = new HashMap<>();
+        try (var files = Files.list(unitsDir.resolve("env"))) {
+            for (Path f : files.sorted().toList()) {
+                Map<String, String> env = envFile(f);
+                String before = ports.put(env.get("MCP_PORT"), f.getFileName().toString());
+                assertEquals(null, before, "port " + env.get("MCP_PORT") + " in " + f.getFileName() + " and " + before);
+            }
+        }
+        assertEquals("mcp-server-sequential-thinking", envFile(unitsDir.resolve("env/mcp-official-thinking.env")).get("MCP_COMMAND"));
+        assertEquals("'MEMORY_FILE_PATH=$STATE_DIRECTORY/memory.jsonl mcp-server-memory'",
+                envFile(unitsDir.resolve("env/mcp-official-memory.env")).get("MCP_COMMAND"), "single quotes: systemd keeps the $ for the shell");
+        String packages = Files.readString(unitsDir.resolve("npm-packages"));
+        for (String pinned : List.of("supergateway@4.0.0", "@modelcontextprotocol/server-sequential-thinking@2026.8.31",
+                "@modelcontextprotocol/server-memory@2026.8.31")) {
+            assertTrue(packages.lines().anyMatch(pinned::equals), pinned + " pinned in npm-packages");
+        }
     }
 
     @Test
@@ -151,6 +183,8 @@ class SystemdUnitsTest {
         args.add(copyForVerify(TEMPLATE, TEMPLATE).toString());
         args.add(copyForVerify(TEMPLATE, "omnimind-mcp@thinking.service").toString());
         args.add(copyForVerify(TEMPLATE, "omnimind-mcp@memory.service").toString());
+        args.add(copyForVerify(TEMPLATE, "omnimind-mcp@official-thinking.service").toString());
+        args.add(copyForVerify(TEMPLATE, "omnimind-mcp@official-memory.service").toString());
         args.add(copyForVerify(TARGET, TARGET).toString());
         Result r = analyze(true, args.toArray(String[]::new));
         assertEquals("", r.output(), "systemd-analyze --user verify printed something");
@@ -183,18 +217,41 @@ class SystemdUnitsTest {
         pb.environment().remove("XDG_CONFIG_HOME");
         pb.environment().put("HOME", home.toString());
         pb.environment().put("DESTDIR", root.toString());
+        pb.environment().put("MCP_NPM_INSTALL", "no"); // GatewayEnvFilesTest covers the npm side with test-deps.sh's copy
         Result r = run(pb);
         assertEquals(0, r.exit(), r.output());
         assertTrue(Files.exists(home.resolve(".config/systemd/user/" + TEMPLATE)), r.output());
         assertTrue(Files.exists(home.resolve(".config/systemd/user/" + TARGET)));
         assertTrue(Files.exists(home.resolve(".config/omnimind/mcp-thinking.env")));
         assertTrue(Files.exists(home.resolve(".config/omnimind/mcp-memory.env")));
+        assertTrue(Files.exists(home.resolve(".config/omnimind/mcp-official-thinking.env")));
+        assertTrue(Files.exists(home.resolve(".config/omnimind/mcp-official-memory.env")));
         for (String command : List.of("systemctl --user daemon-reload", "systemctl --user enable --now omnimind-mcp@thinking.service",
                 "systemctl --user status", "journalctl --user -u omnimind-mcp@thinking.service -f", "systemctl --user list-units")) {
             assertTrue(r.output().contains(command), command + " in:\n" + r.output());
         }
         if (isRoot()) {
             assertTrue(Files.exists(root.resolve("etc/systemd/system/" + PROBE)), r.output());
+            assertTrue(Files.isExecutable(root.resolve("opt/mcp-latency-probe/" + LAUNCHER)), r.output());
+        }
+        // As root, MCP_NPM_FROM copies the pinned npm packages (test-deps.sh's copy) instead of downloading them.
+        Path npmFrom = Path.of(System.getProperty("mcp.testTools.dir", "../../target/test-tools"), "mcp-servers").toAbsolutePath();
+        if (isRoot() && Files.isDirectory(npmFrom.resolve("node_modules/supergateway"))) {
+            ProcessBuilder copy = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+            copy.environment().putAll(pb.environment());
+            copy.environment().remove("MCP_NPM_INSTALL");
+            copy.environment().put("MCP_NPM_FROM", npmFrom.toString());
+            Result c = run(copy);
+            assertEquals(0, c.exit(), c.output());
+            for (String program : List.of("supergateway", "mcp-server-sequential-thinking", "mcp-server-memory")) {
+                assertTrue(Files.isExecutable(root.resolve("opt/mcp-latency-probe/node/node_modules/.bin/" + program)), program + ": " + c.output());
+            }
+            ProcessBuilder bad = new ProcessBuilder(pb.command()).redirectErrorStream(true);
+            bad.environment().putAll(copy.environment());
+            bad.environment().put("MCP_NPM_FROM", work.toString());
+            Files.walk(root.resolve("opt/mcp-latency-probe/node")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            Result b = run(bad);
+            assertEquals(1, b.exit(), "a directory without the pinned packages is refused: " + b.output());
         }
         // A second run keeps the user's env files.
         Files.writeString(home.resolve(".config/omnimind/mcp-thinking.env"), "MCP_PORT=9999\n");
@@ -228,7 +285,7 @@ class SystemdUnitsTest {
     private Path copyForVerify(String unit, String asName) throws IOException {
         Path dir = Files.createDirectories(work.resolve("units"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String text = read(unit).replace("/usr/bin/java", java);
+        String text = read(unit).replace("/usr/bin/java", java).replace(INSTALLED_LAUNCHER, unitsDir.resolve(LAUNCHER).toString());
         Path copy = dir.resolve(asName);
         Files.writeString(copy, text, StandardCharsets.UTF_8);
         return copy;
