@@ -41,6 +41,11 @@ final class Help {
               -o, --out DIR            also write the final report to DIR/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt
                                        and a .json twin (DIR is created)
                   --per-process        add a report per traced process to the final report
+                  --mcp                also decode the MCP (JSON-RPC) messages the traced processes read and
+                                       write on pipes and sockets (stdio, Streamable HTTP): per method and
+                                       tool, the server-side latency (request read -> response written)
+                                       and the share of it spent in syscalls, below the final report.
+                                       Only method and tool names are kept; payload bytes are dropped
             Other:
                   --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)
               -v, --verbose            show libbpf's messages and error details
@@ -54,6 +59,7 @@ final class Help {
               sudo java -jar probe-demo.jar --pid 1234 --follow-children --interval 5s
               sudo java -jar probe-demo.jar --user-unit omnimind-mcp@thinking --out data/test_reports
               sudo java -jar probe-demo.jar --unit nginx --syscalls read,write,sendfile --format json
+              sudo java -jar probe-demo.jar --mcp --comm node
 
             Privileges: loading the probe needs CAP_BPF and CAP_PERFMON (or root), and a kernel
             >= 5.12 with BTF (/sys/kernel/btf/vmlinux). Without sudo, grant them as ambient capabilities,

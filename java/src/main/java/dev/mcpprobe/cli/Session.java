@@ -1,6 +1,8 @@
 package dev.mcpprobe.cli;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.mcp.McpSnapshot;
+import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
@@ -8,6 +10,7 @@ import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.JsonReport;
+import dev.mcpprobe.report.McpReport;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
@@ -53,11 +56,14 @@ final class Session {
     });
     private volatile long drainedNs;
     private volatile String stopReason = "stopped";
+    /** --mcp: fed on the consumer thread, read after it stopped. */
+    private final McpTracker mcpTracker;
 
     Session(Options options, PrintStream out, PrintStream err) {
         this.options = options;
         this.out = out;
         this.err = err;
+        this.mcpTracker = options.mcp() ? new McpTracker() : null;
     }
 
     int run() throws Options.UsageException, InterruptedException {
@@ -147,6 +153,7 @@ final class Session {
             Thread.sleep(1);
         }
         LossCounters loss = probe.lossCounters();
+        long[] payloadLoss = mcpTracker != null ? probe.payloadCounters() : null;
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (probe.consumerFailure().isPresent()) {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
@@ -157,6 +164,11 @@ final class Session {
 
         String text = finalText(whole);
         String json = JsonReport.render(whole, names::name);
+        if (mcpTracker != null) {
+            McpSnapshot mcp = mcpTracker.snapshot(payloadLoss[1], payloadLoss[2]);
+            text = text + '\n' + McpReport.text(mcp);
+            json = McpReport.appendJson(json, mcp);
+        }
         if (options.format() == Options.Format.JSON) {
             out.println(json);
         } else {
@@ -220,6 +232,9 @@ final class Session {
                 .followChildren(options.followChildren())
                 .ringBufferBytes(options.ringBytes())
                 .verbose(options.verbose());
+        if (mcpTracker != null) {
+            b.mcp(mcpTracker);
+        }
         options.pids().forEach(b::pid);
         options.commands().forEach(b::command);
         options.units().forEach(b::systemdUnit);
