@@ -15,6 +15,7 @@ all: deps ## build the BPF object, the shim, the jars and ./probe-demo.jar
 	@if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar && echo "built ./probe-demo.jar: run it with 'sudo java -jar probe-demo.jar --help'"; fi
 
 test: deps ## run all tests, unit and kernel (the kernel ones need root or CAP_BPF+CAP_PERFMON)
+	bash scripts/test-deps.sh
 	$(MVN) verify
 	@if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar; fi
 

@@ -35,6 +35,8 @@ public final class McpTracker implements PayloadListener {
     private static final int MAX_OPEN_PER_THREAD = 64;
     private static final int MAX_NAME = 64;
     private static final long HIGHEST_NS = 3_600_000_000_000L;
+    /** 1% resolution: about 30 KB per method up to an hour, against 500 KB with 3 digits (MAX_METHODS of them). */
+    private static final int SIGNIFICANT_DIGITS = 2;
     static final String OTHER = "(other)";
     static final String INVALID_NAME = "(invalid name)";
 
@@ -62,7 +64,7 @@ public final class McpTracker implements PayloadListener {
     }
 
     private static final class MethodStats {
-        final Histogram latency = new Histogram(1, HIGHEST_NS, 3);
+        final Histogram latency = new Histogram(1, HIGHEST_NS, SIGNIFICANT_DIGITS);
         long errors;
         long unpaired;
         long attributed;
@@ -164,7 +166,7 @@ public final class McpTracker implements PayloadListener {
                 if (read) {
                     String name = name(m.method());
                     long[] n = notifications.get(name);
-                    if (n == null && notifications.size() >= MAX_METHODS) {
+                    if (n == null && notifications.size() >= MAX_METHODS - 1) {
                         n = notifications.computeIfAbsent(OTHER, k -> new long[1]);
                     } else if (n == null) {
                         n = notifications.computeIfAbsent(name, k -> new long[1]);
@@ -266,7 +268,7 @@ public final class McpTracker implements PayloadListener {
     private MethodKey methodKey(String method, String tool) {
         MethodKey key = new MethodKey(method, tool);
         if (!methods.containsKey(key)) {
-            if (methods.size() >= MAX_METHODS) {
+            if (methods.size() >= MAX_METHODS - 1) { // one row left for (other)
                 key = new MethodKey(OTHER, null);
             }
             methods.computeIfAbsent(key, k -> new MethodStats());
