@@ -110,9 +110,11 @@ PAUSE_MS=${PAUSE_MS:-100}
 SETTLE_S=${SETTLE_S:-0.5}
 
 # exec: run in the background, the PID we hold is the JVM itself.
-java_trace() { exec taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" trace "$@"; }
+# TRACE_OPTS: options of the trace command before the PID (--mcp).
+java_trace() { exec taskset -c "$TRACER_CPU" java $JAVA_OPTS -jar "$JAR" trace ${TRACE_OPTS:-} "$@"; }
 
-loop_args() { echo "-n $((CALLS / SUBROUNDS)) -k $SUBROUNDS -p $PAUSE_MS"; }
+# LOOP_MODE=pipe: the loop writes and reads JSON-RPC over a pipe instead of calling getppid.
+loop_args() { echo "${LOOP_MODE:+-m $LOOP_MODE} -n $((CALLS / SUBROUNDS)) -k $SUBROUNDS -p $PAUSE_MS"; }
 
 loop_untraced() { taskset -c "$LOOP_CPU" "$BIN/syscall_loop" $(loop_args); }
 
