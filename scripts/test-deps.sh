@@ -18,8 +18,13 @@ npm_package() { # $1 package@version; installs into target/test-tools/npm unless
      grep -q "\"version\": \"${spec##*@}\"" "$dir/node_modules/$name/package.json"; then
     return 0
   fi
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # Debian's own nodejs (18 on Debian 12) runs the pinned servers.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } || true
+  fi
   if ! command -v npm >/dev/null 2>&1; then
-    echo "test-deps: npm is missing (apt-get install nodejs npm): the MCP server tests need $spec" >&2
+    echo "test-deps: npm is missing (sudo apt-get install nodejs npm): the MCP server tests need $spec" >&2
     return 0 # the tests that need it fail under CI=true and are skipped otherwise
   fi
   [ -n "${SUDO_USER:-}" ] && chown "$SUDO_USER" "$tools" 2>/dev/null || true
