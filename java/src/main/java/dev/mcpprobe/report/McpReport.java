@@ -16,6 +16,8 @@ public final class McpReport {
      */
     public static final double KERNEL_MODULE_MIN_SHARE = 0.20;
     private static final int LABEL_WIDTH = 36;
+    /** Fewer attributed tool calls than this, and the verdict line does not judge the syscall share. */
+    public static final int MIN_ATTRIBUTED = 20;
 
     private McpReport() {}
 
@@ -79,8 +81,10 @@ public final class McpReport {
         McpSnapshot.Method call = mcp.toolsCall().get();
         StringBuilder out = new StringBuilder("MCP verdict: tools/call P99 ").append(Durations.latency(call.p99Ns()))
                 .append(" server side");
-        if (call.attributed() == 0) {
-            return out.append("; its syscall share could not be attributed (overlapping requests)").toString();
+        if (call.attributed() < MIN_ATTRIBUTED) {
+            return out.append("; its syscall share is not judged: only ").append(call.attributed()).append(" of ")
+                    .append(call.count()).append(" calls could be attributed (the others overlapped on a thread or were"
+                            + " answered by another thread than the one that read them)").toString();
         }
         double share = call.syscallShare();
         out.append("; ").append(percent(share)).append(" of request time in syscalls that are not blocking waits (")

@@ -58,6 +58,13 @@ class McpReportTest {
     }
 
     @Test
+    void tooFewAttributedCallsAreNotJudged() {
+        McpSnapshot.Method few = method("tools/call", null, 300, 1_000_000, 4, 0, 1_000);
+        McpSnapshot s = new McpSnapshot(List.of(few), List.of(), few, snapshot().totals());
+        assertTrue(McpReport.verdictLine(s).contains("not judged: only 4 of 300 calls could be attributed"), McpReport.verdictLine(s));
+    }
+
+    @Test
     void withoutToolCallsTheVerdictLineSaysSo() {
         McpSnapshot none = new McpSnapshot(List.of(), List.of(), null, new McpSnapshot.Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         assertEquals("MCP verdict: no tools/call answered: nothing to say about the tools", McpReport.verdictLine(none));
