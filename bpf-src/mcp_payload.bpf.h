@@ -52,6 +52,13 @@ struct mcp_thread {
 	__s32 fd;
 	__u32 iovcnt;
 	__u32 fd_kind;  /* of a read's fd, kept from entry to exit */
+	/*
+	 * The fd whose last read (write) this thread sent up may have ended inside a message (its
+	 * last byte not a newline), plus one; 0: none. The next read (write) on it is sent up unfiltered:
+	 * it continues that message, whatever its first bytes are.
+	 */
+	__s32 open_read_fd;
+	__s32 open_write_fd;
 };
 
 /* Per CPU: the record being built, and the syscall's buffers for mcp_submit() (which takes no arguments). */
@@ -63,6 +70,8 @@ struct mcp_scratch {
 	__u64 vec;   /* an iovec array */
 	__u64 total; /* a read's return value; unused for writes */
 	__u32 cnt;   /* iovecs in vec */
+	__u32 continues; /* in: the data continues a message sent up before: do not filter */
+	__u32 open_end;  /* out: the data was sent up and ends inside a message */
 	__u32 pad;
 };
 
@@ -261,6 +270,7 @@ __noinline int mcp_submit(void)
 
 	if (!s)
 		return 0;
+	s->open_end = 0;
 	dir = s->e.dir;
 	w.dir = dir;
 	w.total = s->total;
@@ -284,7 +294,7 @@ __noinline int mcp_submit(void)
 		total = cum + (flags & MCP_F_LEN_UNKNOWN ? 1 : 0);
 	if (head > MCP_HEAD_BYTES)
 		head = MCP_HEAD_BYTES;
-	if (!mcp_may_carry_jsonrpc(s, head)) {
+	if (!s->continues && !mcp_may_carry_jsonrpc(s, head)) {
 		mcp_count(MCP_FILTERED);
 		return 0;
 	}
@@ -312,6 +322,12 @@ __noinline int mcp_submit(void)
 	sz = sizeof(s->e) + head + tail;
 	if (sz > sizeof(s->e) + MCP_HEAD_BYTES + MCP_TAIL_BYTES)
 		return 0;
+	if (head + tail > 0) {
+		__u32 last = (head + tail - 1) & (2 * MCP_HEAD_BYTES - 1);
+		__u8 c = s->data[last];
+
+		s->open_end = c != '\n'; /* a '}' may close a nested object: only a line end is sure */
+	}
 	if (bpf_ringbuf_output(&mcp_events, s, sz,
 			       bpf_ringbuf_query(&mcp_events, BPF_RB_AVAIL_DATA) >= mcp_wakeup_bytes ?
 			       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
@@ -342,7 +358,21 @@ static __always_inline int mcp_prepare(struct mcp_thread *st, __u64 pid_tgid, __
 	s->vec = vec;
 	s->cnt = cnt;
 	s->total = total;
+	s->continues = (dir == MCP_DIR_READ ? st->open_read_fd : st->open_write_fd) == fd + 1;
 	return 0;
+}
+
+/* After mcp_submit(): remember whether this fd's data stopped inside a message. */
+static __always_inline void mcp_after_submit(struct mcp_thread *st, __u8 dir, int fd)
+{
+	__u32 zero = 0;
+	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
+	__s32 open = s && s->open_end ? fd + 1 : 0;
+
+	if (dir == MCP_DIR_READ)
+		st->open_read_fd = open;
+	else
+		st->open_write_fd = open;
 }
 
 /* The iovec array and its length inside a struct user_msghdr (sendmsg/recvmsg). */
@@ -391,8 +421,10 @@ int BPF_PROG(mcp_enter, struct pt_regs *regs, long id)
 				vec = a2, cnt = a3;
 			else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
 				kind = 0;
-			if (kind && !mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, id, buf, vec, cnt, a3))
+			if (kind && !mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, id, buf, vec, cnt, a3)) {
 				mcp_submit();
+				mcp_after_submit(st, MCP_DIR_WRITE, (int)a1);
+			}
 		}
 	}
 	st->start_ns = bpf_ktime_get_ns();
@@ -427,8 +459,10 @@ int BPF_PROG(mcp_exit, struct pt_regs *regs, long ret)
 		vec = st->buf, cnt = st->iovcnt;
 	else if (mcp_msghdr_iov(st->buf, &vec, &cnt) || !vec)
 		ok = 0; /* (read is syscall 0 on x86: nr cannot be the flag) */
-	if (ok && !mcp_prepare(st, pid_tgid, MCP_DIR_READ, st->fd_kind, st->fd, nr, buf, vec, cnt, ret))
+	if (ok && !mcp_prepare(st, pid_tgid, MCP_DIR_READ, st->fd_kind, st->fd, nr, buf, vec, cnt, ret)) {
 		mcp_submit();
+		mcp_after_submit(st, MCP_DIR_READ, st->fd);
+	}
 	st->buf = 0;
 	return 0;
 }

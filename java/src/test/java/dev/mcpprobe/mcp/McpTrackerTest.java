@@ -72,6 +72,17 @@ class McpTrackerTest {
     }
 
     @Test
+    void aRequestReadOneByteAtATimeIsJoined() {
+        McpTracker t = new McpTracker();
+        String request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}\n";
+        for (int i = 0; i < request.length(); i++) {
+            io(t, R, 0, 1_000 + i, request.substring(i, i + 1)); // as a shell's read builtin does
+        }
+        io(t, W, 1, 60_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        assertEquals(1, row(t.snapshot(0, 0), "tools/call echo").count());
+    }
+
+    @Test
     void severalMessagesInOneReadAreAllDecoded() {
         McpTracker t = new McpTracker();
         io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
