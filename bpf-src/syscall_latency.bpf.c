@@ -332,3 +332,5 @@ int BPF_PROG(mlp_proc_exit, struct task_struct *task)
 		clear_traced(BPF_CORE_READ(task, tgid));
 	return 0;
 }
+
+#include "mcp_payload.bpf.h" /* --mcp: separate programs, loaded only with --mcp */

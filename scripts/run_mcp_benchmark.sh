@@ -249,7 +249,7 @@ echo "$prog: servers (${source_note}):" >&2
 for i in "${!names[@]}"; do echo "  ${names[$i]}: PID ${pids[$i]} ${urls[$i]} ${units[$i]}" >&2; done
 
 # ---- the probe, then the load ----
-"$java" -jar "$probe_jar" "${targets[@]}" --follow-children --per-process --interval 10s \
+"$java" -jar "$probe_jar" "${targets[@]}" --mcp --follow-children --per-process --interval 10s \
   --out "$work/probe" --format json > "$work/probe.jsonl" 2> "$work/probe.err" &
 probe_pid=$!
 for _ in $(seq 300); do

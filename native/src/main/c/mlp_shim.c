@@ -21,6 +21,7 @@
 
 #include "mlp_shim.h"
 #include "syscall_event.h"
+#include "mcp_payload.h"
 #include "syscall_latency.skel.h"
 
 #define MAX_PROBES 64
@@ -44,6 +45,12 @@ struct probe {
 	char *batch;
 	int32_t capacity;
 	int32_t count;
+	/* --mcp: the payload ring, drained by mlp_poll_mcp under drain_lock into the batch below */
+	struct ring_buffer *mcp_ring;
+	char *mcp_batch;
+	int32_t mcp_capacity; /* bytes */
+	int32_t mcp_used;
+	int32_t mcp_count;
 };
 
 struct slot {
@@ -167,6 +174,7 @@ static void probe_free(struct probe *p)
 	if (!p)
 		return;
 	ring_buffer__free(p->ring);
+	ring_buffer__free(p->mcp_ring);
 	if (p->producer_pos)
 		munmap((void *)p->producer_pos, p->page_size);
 	syscall_latency__destroy(p->skel); /* detaches every link */
@@ -195,6 +203,76 @@ static int copy_record(void *ctx, void *data, size_t size)
 	return ++p->count == p->capacity ? -ENOSPC : 0;
 }
 
+/* ---- --mcp: the payload ring ---- */
+
+int mlp_mcp_record_max(void) { return MCP_RECORD_MAX; }
+int mlp_mcp_counter_count(void) { return MCP_COUNTER_COUNT; }
+
+int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity)
+{
+	const int32_t layout[] = {
+		sizeof(struct mcp_payload_event),
+		offsetof(struct mcp_payload_event, ts_ns),
+		offsetof(struct mcp_payload_event, len),
+		offsetof(struct mcp_payload_event, thread_syscall_ns),
+		offsetof(struct mcp_payload_event, thread_wait_ns),
+		offsetof(struct mcp_payload_event, tgid),
+		offsetof(struct mcp_payload_event, tid),
+		offsetof(struct mcp_payload_event, fd),
+		offsetof(struct mcp_payload_event, nr),
+		offsetof(struct mcp_payload_event, head_len),
+		offsetof(struct mcp_payload_event, tail_len),
+		offsetof(struct mcp_payload_event, dir),
+		offsetof(struct mcp_payload_event, fd_kind),
+		offsetof(struct mcp_payload_event, flags),
+		MCP_HEAD_BYTES,
+		MCP_TAIL_BYTES,
+	};
+	int n = sizeof(layout) / sizeof(layout[0]);
+
+	if (!offsets)
+		return fail(EINVAL, "offsets is NULL");
+	for (int i = 0; i < n && i < capacity; i++)
+		offsets[i] = layout[i];
+	return n;
+}
+
+/* Without --mcp the payload programs are neither loaded nor attached, and their maps not created. */
+static void mcp_configure(struct syscall_latency *skel, int on, uint32_t ring_bytes)
+{
+	bpf_program__set_autoload(skel->progs.mcp_enter, on);
+	bpf_program__set_autoload(skel->progs.mcp_exit, on);
+	bpf_map__set_autocreate(skel->maps.mcp_events, on);
+	bpf_map__set_autocreate(skel->maps.mcp_threads, on);
+	bpf_map__set_autocreate(skel->maps.mcp_scratch, on);
+	bpf_map__set_autocreate(skel->maps.mcp_counters, on);
+	if (on) {
+		bpf_map__set_max_entries(skel->maps.mcp_events, ring_bytes);
+		skel->data->mcp_wakeup_bytes = ring_bytes / 4;
+	}
+}
+
+/* A batch entry: a 4-byte record size, 4 bytes of padding, the record, padding to 8 bytes. */
+#define MCP_ENTRY_HDR 8
+#define MCP_ENTRY_MAX ((MCP_ENTRY_HDR + MCP_RECORD_MAX + 7) & ~7)
+
+static int copy_mcp_record(void *ctx, void *data, size_t size)
+{
+	struct probe *p = ctx;
+	char *at = p->mcp_batch + p->mcp_used;
+	uint32_t len = size;
+
+	if (size < sizeof(struct mcp_payload_event) || size > MCP_RECORD_MAX)
+		return 0; /* cannot happen with our program */
+	memcpy(at, &len, sizeof(len));
+	memset(at + 4, 0, 4);
+	memcpy(at + MCP_ENTRY_HDR, data, size);
+	p->mcp_used += (MCP_ENTRY_HDR + size + 7) & ~7;
+	p->mcp_count++;
+	/* Stop while the largest record still fits: libbpf consumes the record it hands over. */
+	return p->mcp_capacity - p->mcp_used < MCP_ENTRY_MAX ? -ENOSPC : 0;
+}
+
 static int task_storage_supported(void)
 {
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) != 0;
@@ -212,6 +290,10 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	p->skel = skel;
 
 	use_storage = !(flags & MLP_OPEN_FORCE_HASH) && task_storage_supported();
+	if ((flags & MLP_OPEN_MCP) && !use_storage)
+		return fail(ENOTSUP, "--mcp needs BPF task storage (kernel >= 5.11), which %s",
+			    flags & MLP_OPEN_FORCE_HASH ? "the tid-hash fallback does not use" : "this kernel lacks");
+	mcp_configure(skel, flags & MLP_OPEN_MCP, ring_bytes);
 	p->mode = use_storage ? MLP_MODE_TASK_STORAGE : MLP_MODE_TID_HASH;
 	bpf_program__set_autoload(skel->progs.mlp_enter, use_storage);
 	bpf_program__set_autoload(skel->progs.mlp_exit, use_storage);
@@ -238,6 +320,11 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	p->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), copy_record, p, NULL);
 	if (!p->ring)
 		return error_with_privileges(-errno, "mapping the ring buffer");
+	if (flags & MLP_OPEN_MCP) {
+		p->mcp_ring = ring_buffer__new(bpf_map__fd(skel->maps.mcp_events), copy_mcp_record, p, NULL);
+		if (!p->mcp_ring)
+			return error_with_privileges(-errno, "mapping the payload ring buffer");
+	}
 	/* Records are fixed-size, so the producer position counts every record ever submitted. */
 	p->page_size = sysconf(_SC_PAGESIZE);
 	p->producer_pos = mmap(NULL, p->page_size, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.events), p->page_size);
@@ -573,4 +660,87 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 	free(per_cpu);
 	release(slot);
 	return n;
+}
+
+/* ---- --mcp: draining and configuration ---- */
+
+int mlp_poll_mcp(int handle, void *buffer, int32_t capacity_bytes)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	int err, n;
+
+	if (!p)
+		return -EBADF;
+	if (!p->mcp_ring) {
+		release(slot);
+		return fail(EINVAL, "the probe was opened without MLP_OPEN_MCP");
+	}
+	if (!buffer || capacity_bytes < (int32_t)MCP_ENTRY_MAX) {
+		release(slot);
+		return fail(EINVAL, "poll_mcp needs a buffer of at least %d bytes", (int)MCP_ENTRY_MAX);
+	}
+	pthread_mutex_lock(&p->drain_lock);
+	p->mcp_batch = buffer;
+	p->mcp_capacity = capacity_bytes;
+	p->mcp_used = 0;
+	p->mcp_count = 0;
+	err = ring_buffer__consume(p->mcp_ring);
+	n = err < 0 && err != -ENOSPC ? fail(err, "reading the payload ring: %s", strerror(-err)) : p->mcp_count;
+	pthread_mutex_unlock(&p->drain_lock);
+	release(slot);
+	return n;
+}
+
+int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+	struct mcp_counters *per_cpu;
+	int cpus, err, n = 0;
+	__u32 zero = 0;
+
+	if (!p)
+		return -EBADF;
+	if (!p->mcp_ring || !out) {
+		release(slot);
+		return fail(EINVAL, "no payload counters: the probe was opened without MLP_OPEN_MCP");
+	}
+	cpus = libbpf_num_possible_cpus();
+	per_cpu = cpus > 0 ? calloc(cpus, sizeof(*per_cpu)) : NULL;
+	if (!per_cpu) {
+		release(slot);
+		return fail(ENOMEM, "cannot read counters");
+	}
+	err = bpf_map__lookup_elem(p->skel->maps.mcp_counters, &zero, sizeof(zero), per_cpu,
+				   (size_t)cpus * sizeof(*per_cpu), 0);
+	if (err) {
+		n = fail(err, "reading payload counters: %s", strerror(-err));
+	} else {
+		for (n = 0; n < MCP_COUNTER_COUNT && n < capacity; n++) {
+			out[n] = 0;
+			for (int c = 0; c < cpus; c++)
+				out[n] += per_cpu[c].value[n];
+		}
+	}
+	free(per_cpu);
+	release(slot);
+	return n;
+}
+
+int mlp_set_mcp_wait_syscalls(int handle, const uint64_t *mask, int32_t words)
+{
+	struct slot *slot;
+	struct probe *p = acquire(handle, &slot);
+
+	if (!p)
+		return -EBADF;
+	if (words < 0 || words > MLP_SYSCALL_MASK_WORDS) {
+		release(slot);
+		return fail(EINVAL, "syscall mask has %d words, at most %d", words, MLP_SYSCALL_MASK_WORDS);
+	}
+	for (int i = 0; i < MLP_SYSCALL_MASK_WORDS; i++)
+		p->skel->bss->mcp_wait_mask[i] = mask && i < words ? mask[i] : 0;
+	release(slot);
+	return 0;
 }

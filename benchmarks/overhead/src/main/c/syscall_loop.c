@@ -7,6 +7,9 @@
  *                                      prints "CPU_NS WALL_NS" per syscall for each round of COUNT
  *                                      calls, pausing PAUSE_MS between rounds
  *   syscall_loop -s SECONDS [-r RATE]   runs for SECONDS (at most RATE calls/s), prints calls and calls/s
+ *   -m pipe                            instead of getppid, each call is a write of an MCP ping
+ *                                      request (41 bytes of JSON-RPC) into a pipe and its read back:
+ *                                      the per-call figures are then per syscall (half a pair)
  *
  * Time is read with clock_gettime through the vDSO: no syscall of its own. CPU_NS is this thread's
  * CPU time (user + system, which includes the BPF programs run in its syscalls) per call: on a
@@ -34,9 +37,28 @@ static long long clock_ns(clockid_t clock)
 
 static long long now_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
+/* -m pipe: a write and a read of a JSON-RPC line over a pipe, the data path --mcp copies. */
+static int pipe_mode;
+static int pipe_fds[2];
+static const char ping[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n";
+
+static void one_call(void)
+{
+	char buf[sizeof(ping)];
+
+	if (!pipe_mode) {
+		syscall(SYS_getppid);
+		return;
+	}
+	if (write(pipe_fds[1], ping, sizeof(ping) - 1) < 0 || read(pipe_fds[0], buf, sizeof(buf)) < 0) {
+		perror("pipe");
+		exit(1);
+	}
+}
+
 static void usage(const char *self)
 {
-	fprintf(stderr, "usage: %s -n COUNT [-k ROUNDS] [-p PAUSE_MS] | -s SECONDS [-r CALLS_PER_SECOND]\n", self);
+	fprintf(stderr, "usage: %s [-m pipe] -n COUNT [-k ROUNDS] [-p PAUSE_MS] | -s SECONDS [-r CALLS_PER_SECOND]\n", self);
 	exit(2);
 }
 
@@ -51,9 +73,12 @@ static void count_rounds(long count, int rounds, int pause_ms)
 		long long cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID), start = now_ns();
 
 		for (long i = 0; i < count; i++)
-			syscall(SYS_getppid);
-		printf("%.1f %.1f\n", (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu) / count,
-		       (double)(now_ns() - start) / count);
+			one_call();
+		/* Per syscall: a pipe call is two of them. */
+		long syscalls = pipe_mode ? 2 * count : count;
+
+		printf("%.1f %.1f\n", (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu) / syscalls,
+		       (double)(now_ns() - start) / syscalls);
 		fflush(stdout);
 	}
 }
@@ -65,7 +90,7 @@ static void timed(double seconds, double rate)
 
 	while (now < end) {
 		for (int i = 0; i < PACE_BATCH; i++)
-			syscall(SYS_getppid);
+			one_call();
 		calls += PACE_BATCH;
 		now = now_ns();
 		if (rate > 0) {
@@ -90,8 +115,13 @@ int main(int argc, char **argv)
 	int rounds = 1, pause_ms = 0, opt;
 	double seconds = 0, rate = 0;
 
-	while ((opt = getopt(argc, argv, "n:k:p:s:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:k:p:s:r:m:")) != -1) {
 		switch (opt) {
+		case 'm':
+			if (strcmp(optarg, "pipe"))
+				usage(argv[0]);
+			pipe_mode = 1;
+			break;
 		case 'p': pause_ms = atoi(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'k': rounds = atoi(optarg); break;
@@ -102,6 +132,10 @@ int main(int argc, char **argv)
 	}
 	if ((count > 0) == (seconds > 0) || rounds < 1)
 		usage(argv[0]);
+	if (pipe_mode && pipe(pipe_fds)) {
+		perror("pipe");
+		return 1;
+	}
 	if (count > 0)
 		count_rounds(count, rounds, pause_ms);
 	else

@@ -14,6 +14,7 @@ public final class Shim {
     public static final int OPEN_FOLLOW_CHILDREN = 0x1;
     public static final int OPEN_TRACE_ALL = 0x2;
     public static final int OPEN_FORCE_HASH = 0x4;
+    public static final int OPEN_MCP = 0x8;
     public static final int MODE_TASK_STORAGE = 1;
     public static final int MODE_TID_HASH = 2;
 
@@ -68,6 +69,15 @@ public final class Shim {
     public static native int mlp_poll(int handle, ByteBuffer buffer, int capacity, int timeoutMs);
     public static native int mlp_read_counters(int handle, long[] out, int capacity);
     public static native int mlp_close(int handle);
+
+    // --mcp (mlp_shim.h): the payload ring
+    public static native int mlp_mcp_record_max();
+    public static native int mlp_mcp_counter_count();
+    public static native int mlp_mcp_record_layout(int[] offsets, int capacity);
+    /** {@code buffer} must be direct; never waits; returns the records copied or {@code -errno}. */
+    public static native int mlp_poll_mcp(int handle, ByteBuffer buffer, int capacityBytes);
+    public static native int mlp_read_mcp_counters(int handle, long[] out, int capacity);
+    public static native int mlp_set_mcp_wait_syscalls(int handle, long[] mask, int words);
 
     public static native String mlp_last_error();
     public static native void mlp_set_verbose(int on);

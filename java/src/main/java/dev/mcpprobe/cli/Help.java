@@ -51,6 +51,11 @@ final class Help {
                                        port 0 picks a free one); see the README for the metrics
                   --prometheus-per-process  also a histogram per traced process (the 50 busiest, the rest
                                        under pid="other")
+                  --mcp                also decode the MCP (JSON-RPC) messages the traced processes read and
+                                       write on pipes and sockets (stdio, Streamable HTTP): per method and
+                                       tool, the server-side latency (request read -> response written)
+                                       and the share of it spent in syscalls, below the final report.
+                                       Only method and tool names are kept; payload bytes are dropped
             Other:
                   --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)
               -v, --verbose            show libbpf's messages and error details
@@ -64,6 +69,7 @@ final class Help {
               sudo java -jar probe-demo.jar --pid 1234 --follow-children --interval 5s
               sudo java -jar probe-demo.jar --user-unit omnimind-mcp@thinking --out data/test_reports
               sudo java -jar probe-demo.jar --unit nginx --syscalls read,write,sendfile --format json
+              sudo java -jar probe-demo.jar --mcp --comm node
 
             Privileges: loading the probe needs CAP_BPF and CAP_PERFMON (or root), and a kernel
             >= 5.12 with BTF (/sys/kernel/btf/vmlinux). Without sudo, grant them as ambient capabilities,

@@ -34,7 +34,8 @@ record Options(
         boolean help,
         boolean version,
         PrometheusAddress prometheus,
-        boolean prometheusPerProcess) {
+        boolean prometheusPerProcess,
+        boolean mcp) {
 
     enum Format { TEXT, JSON }
 
@@ -44,7 +45,7 @@ record Options(
     static final int DEFAULT_RING_BYTES = 8 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
-            "--help", "--version", "--prometheus-per-process");
+            "--help", "--version", "--prometheus-per-process", "--mcp");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([KkMmGg]?)[Bb]?");
 
     /** A mistake in the command line: the message is the whole explanation. */
@@ -68,6 +69,7 @@ record Options(
         Set<Integer> syscalls = new LinkedHashSet<>();
         List<String> launch = List.of();
         boolean all = false, follow = false, perProcess = false, verbose = false, help = false, version = false;
+        boolean mcp = false;
         Duration interval = DEFAULT_INTERVAL, duration = null, threshold = DEFAULT_THRESHOLD;
         Format format = Format.TEXT;
         Path outDir = null;
@@ -121,6 +123,7 @@ record Options(
                 case "--format" -> format = parseFormat(value != null ? value : next(args, ++i, arg));
                 case "-o", "--out" -> outDir = Path.of(nonEmpty(value != null ? value : next(args, ++i, arg), arg));
                 case "--per-process" -> perProcess = true;
+                case "--mcp" -> mcp = true;
                 case "--ring-size" -> ringBytes = parseRingSize(value != null ? value : next(args, ++i, arg));
                 case "--prometheus" -> prometheus = PrometheusAddress.parse(value != null ? value : next(args, ++i, arg));
                 case "--prometheus-per-process" -> prometheusPerProcess = true;
@@ -137,7 +140,7 @@ record Options(
         }
         return new Options(pids, commands, units, userUnits, cgroups, all, launch, follow, interval, duration,
                 threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version,
-                prometheus, prometheusPerProcess);
+                prometheus, prometheusPerProcess, mcp);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {

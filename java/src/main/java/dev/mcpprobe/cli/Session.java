@@ -1,6 +1,8 @@
 package dev.mcpprobe.cli;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.mcp.McpSnapshot;
+import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
@@ -11,6 +13,7 @@ import dev.mcpprobe.report.HlogReport;
 import dev.mcpprobe.report.HtmlReport;
 import dev.mcpprobe.report.IntervalHistograms;
 import dev.mcpprobe.report.JsonReport;
+import dev.mcpprobe.report.McpReport;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
@@ -56,11 +59,14 @@ final class Session {
     });
     private volatile long drainedNs;
     private volatile String stopReason = "stopped";
+    /** --mcp: fed on the consumer thread, read after it stopped. */
+    private final McpTracker mcpTracker;
 
     Session(Options options, PrintStream out, PrintStream err) {
         this.options = options;
         this.out = out;
         this.err = err;
+        this.mcpTracker = options.mcp() ? new McpTracker() : null;
     }
 
     int run() throws Options.UsageException, InterruptedException {
@@ -160,6 +166,7 @@ final class Session {
             Thread.sleep(1);
         }
         LossCounters loss = probe.lossCounters();
+        long[] payloadLoss = mcpTracker != null ? probe.payloadCounters() : null;
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (prometheus != null) {
             prometheus.close();
@@ -173,6 +180,11 @@ final class Session {
 
         String text = finalText(whole);
         String json = JsonReport.render(whole, names::name);
+        if (mcpTracker != null) {
+            McpSnapshot mcp = mcpTracker.snapshot(payloadLoss[1], payloadLoss[2]);
+            text = text + '\n' + McpReport.text(mcp);
+            json = McpReport.appendJson(json, mcp);
+        }
         if (options.format() == Options.Format.JSON) {
             out.println(json);
         } else {
@@ -237,6 +249,9 @@ final class Session {
                 .followChildren(options.followChildren())
                 .ringBufferBytes(options.ringBytes())
                 .verbose(options.verbose());
+        if (mcpTracker != null) {
+            b.mcp(mcpTracker);
+        }
         options.pids().forEach(b::pid);
         options.commands().forEach(b::command);
         options.units().forEach(b::systemdUnit);

@@ -6,6 +6,9 @@ import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.decode.LossCounters;
 import dev.mcpprobe.decode.RecordLayout;
 import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.mcp.McpRecordLayout;
+import dev.mcpprobe.mcp.PayloadBatch;
+import dev.mcpprobe.mcp.PayloadListener;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +45,8 @@ public final class SyscallProbe implements AutoCloseable {
     public static final int DEFAULT_BATCH_RECORDS = 4096;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
     private static final long CGROUP_REFRESH_NS = TimeUnit.SECONDS.toNanos(1);
+    /** --mcp: payload records copied per poll, at most (each up to McpRecordLayout.ENTRY_MAX bytes). */
+    private static final int PAYLOAD_BATCH_BYTES = 1 << 20;
 
     private final int handle;
     private final Builder spec;
@@ -105,9 +110,15 @@ public final class SyscallProbe implements AutoCloseable {
             }
             EventBatch batch = EventBatch.allocate(spec.batchRecords);
             int timeoutMs = (int) spec.pollInterval.toMillis();
+            PayloadListener payload = spec.payloadListener;
+            PayloadBatch payloadBatch = payload == null ? null : PayloadBatch.allocate(PAYLOAD_BATCH_BYTES);
             consumer = new Thread(() -> {
                 try {
                     while (!closed) {
+                        if (payload != null) {
+                            pollPayload(payloadBatch);
+                            payload.onPayload(payloadBatch);
+                        }
                         pollInto(batch, timeoutMs);
                         listener.onBatch(batch, System.nanoTime());
                     }
@@ -127,6 +138,35 @@ public final class SyscallProbe implements AutoCloseable {
     /** Why the consumer thread stopped early, if it did. */
     public Optional<Throwable> consumerFailure() {
         return Optional.ofNullable(consumerFailure);
+    }
+
+    /** --mcp: drains the payload ring without waiting (its records carry their own clocks). */
+    private void pollPayload(PayloadBatch batch) {
+        ensureOpen();
+        int n = Shim.mlp_poll_mcp(handle, batch.buffer(), batch.capacityBytes());
+        if (n < 0) {
+            batch.reset(0);
+            ensureOpen();
+            throw failure("reading payload records");
+        }
+        batch.reset(n);
+    }
+
+    /**
+     * --mcp: the payload programs' counters: records emitted, dropped (ring full), reads/writes
+     * filtered out as not JSON-RPC, and user buffers that could not be read.
+     */
+    public long[] payloadCounters() {
+        ensureOpen();
+        if (spec.payloadListener == null) {
+            return new long[4];
+        }
+        long[] c = new long[4];
+        if (Shim.mlp_read_mcp_counters(handle, c, c.length) < 0) {
+            ensureOpen();
+            throw failure("reading the payload counters");
+        }
+        return c;
     }
 
     /** Records handed to Java so far. */
@@ -321,6 +361,7 @@ public final class SyscallProbe implements AutoCloseable {
         private boolean followChildren;
         private boolean forceHashFallback;
         private boolean verbose;
+        private PayloadListener payloadListener;
         private int ringBytes = DEFAULT_RING_BYTES;
         private int batchRecords = DEFAULT_BATCH_RECORDS;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
@@ -424,6 +465,15 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
+        /**
+         * --mcp: also load the payload programs, and hand their records to {@code listener} on the
+         * consumer thread before each batch of syscalls (only with {@link SyscallProbe#start}).
+         */
+        public Builder mcp(PayloadListener listener) {
+            payloadListener = listener;
+            return this;
+        }
+
         /** libbpf's own messages go to stderr (they are otherwise kept for error messages). */
         public Builder verbose(boolean on) {
             verbose = on;
@@ -459,7 +509,10 @@ public final class SyscallProbe implements AutoCloseable {
             long self = ProcessHandle.current().pid();
             boolean follow = followChildren || !launch.isEmpty();
             int flags = (follow ? Shim.OPEN_FOLLOW_CHILDREN : 0) | (all ? Shim.OPEN_TRACE_ALL : 0)
-                    | (forceHashFallback ? Shim.OPEN_FORCE_HASH : 0);
+                    | (forceHashFallback ? Shim.OPEN_FORCE_HASH : 0) | (payloadListener != null ? Shim.OPEN_MCP : 0);
+            if (payloadListener != null) {
+                checkMcpLayout();
+            }
             int handle = Shim.mlp_open(ringBytes, flags, pids.contains(self) ? 0 : (int) self);
             if (handle < 0) {
                 throw failure("loading the probe");
@@ -474,6 +527,16 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
                 }
                 cgroups.forEach(probe::addCgroup);
+                if (payloadListener != null) {
+                    Syscalls table = Syscalls.forCurrentArch(); // the one list of blocking waits
+                    long[] waits = new long[Syscalls.MAX_FILTERABLE / 64];
+                    for (int nr = 0; nr < Syscalls.MAX_FILTERABLE; nr++) {
+                        if (table.isBlockingWait(nr)) {
+                            waits[nr >>> 6] |= 1L << (nr & 63);
+                        }
+                    }
+                    probe.check(Shim.mlp_set_mcp_wait_syscalls(handle, waits, waits.length), "setting the blocking waits");
+                }
                 if (!syscalls.isEmpty()) {
                     long[] mask = new long[Syscalls.MAX_FILTERABLE / 64];
                     syscalls.forEach(nr -> mask[nr >>> 6] |= 1L << (nr & 63));
@@ -499,6 +562,16 @@ public final class SyscallProbe implements AutoCloseable {
                 }
                 probe.close();
                 throw e;
+            }
+        }
+
+        private static void checkMcpLayout() {
+            int[] expected = McpRecordLayout.layout();
+            int[] offsets = new int[expected.length + 4];
+            int n = Shim.mlp_mcp_record_layout(offsets, offsets.length);
+            if (n != expected.length || !java.util.Arrays.equals(java.util.Arrays.copyOf(offsets, n), expected)) {
+                throw new ProbeException(ProbeException.Kind.FAILED,
+                        "the native payload record layout does not match the Java decoder: rebuild with 'make'");
             }
         }
 

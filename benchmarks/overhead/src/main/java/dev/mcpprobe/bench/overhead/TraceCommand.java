@@ -1,6 +1,7 @@
 package dev.mcpprobe.bench.overhead;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.SyscallProbe;
 import java.util.concurrent.CountDownLatch;
 
@@ -13,15 +14,23 @@ final class TraceCommand {
 
     static void run(String[] args) throws InterruptedException {
         SyscallProbe.Builder builder = SyscallProbe.builder();
-        for (String pid : args) {
-            builder.pid(Long.parseLong(pid));
+        McpTracker mcp = null;
+        for (String arg : args) {
+            if (arg.equals("--mcp")) {
+                mcp = new McpTracker();
+                builder.mcp(mcp); // the payload programs too, their records decoded as the CLI does
+            } else {
+                builder.pid(Long.parseLong(arg));
+            }
         }
         PipelineEnd recorder = new PipelineEnd();
+        McpTracker finalMcp = mcp;
         SyscallProbe probe = builder.open();
         CountDownLatch done = new CountDownLatch(1);
         long cpuStartNs = CpuClock.processNs();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LossCounters counters = Drain.awaitDelivered(probe);
+            long[] payload = finalMcp != null ? probe.payloadCounters() : null;
             long consumerCpuNs = CpuClock.threadNs(recorder.consumerThreadId());
             probe.close(); // stops and joins the consumer: the recorder is complete
             System.out.printf("emitted %d delivered %d recorded %d dropped %d orphan_exits %d state_failures %d"
@@ -29,6 +38,10 @@ final class TraceCommand {
                     counters.emitted(), probe.delivered(), recorder.records(), counters.dropped(),
                     counters.orphanExits(), counters.stateFailures(), consumerCpuNs / 1e6,
                     (CpuClock.processNs() - cpuStartNs) / 1e6);
+            if (finalMcp != null) {
+                System.out.printf("payload emitted %d dropped %d filtered %d decoded %d%n",
+                        payload[0], payload[1], payload[2], finalMcp.records());
+            }
             recorder.printSummary(System.out);
             System.out.flush();
             done.countDown();

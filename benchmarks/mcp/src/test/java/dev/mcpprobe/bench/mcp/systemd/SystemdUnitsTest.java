@@ -145,7 +145,7 @@ class SystemdUnitsTest {
         assertFalse(unit.contains("\nMemoryDenyWriteExecute="));
         assertFalse(unit.contains("\nPrivateUsers="), "capabilities in a user namespace do not reach bpf()");
         String exec = directive(unit, "ExecStart");
-        for (String flag : List.of("-jar /opt/mcp-latency-probe/probe-demo.jar", "$PROBE_UNITS", "--follow-children",
+        for (String flag : List.of("-jar /opt/mcp-latency-probe/probe-demo.jar", "$PROBE_UNITS", "--mcp", "--follow-children",
                 "--interval ${PROBE_INTERVAL}", "--format ${PROBE_FORMAT}", "--out %S/mcp-latency-probe")) {
             assertTrue(exec.contains(flag), flag + " in " + exec);
         }

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * --mcp: the payload programs. Included at the end of syscall_latency.bpf.c so that they share its
+ * traced_tgids bitmap, but they are separate programs, loaded and attached only with --mcp: without
+ * it the syscall path runs exactly the programs it runs without this file.
+ *
+ * For the reads and writes of traced processes on pipes and sockets they copy the first
+ * MCP_HEAD_BYTES and the last MCP_TAIL_BYTES of the data into a second ring, when the data can be
+ * JSON-RPC (a JSON object or array, an SSE line, an HTTP message, an HTTP chunk). They also keep,
+ * per thread, the time spent in syscalls (blocking waits apart), and stamp it on every record: user
+ * space subtracts two stamps of one thread to get the syscall time between a request and its
+ * response, whatever order the two rings are drained in.
+ */
+#include "mcp_payload.h"
+
+#if defined(__TARGET_ARCH_x86)
+#define MCP_NR_READ 0
+#define MCP_NR_WRITE 1
+#define MCP_NR_READV 19
+#define MCP_NR_WRITEV 20
+#define MCP_NR_SENDTO 44
+#define MCP_NR_RECVFROM 45
+#define MCP_NR_SENDMSG 46
+#define MCP_NR_RECVMSG 47
+#elif defined(__TARGET_ARCH_arm64)
+#define MCP_NR_READ 63
+#define MCP_NR_WRITE 64
+#define MCP_NR_READV 65
+#define MCP_NR_WRITEV 66
+#define MCP_NR_SENDTO 206
+#define MCP_NR_RECVFROM 207
+#define MCP_NR_SENDMSG 211
+#define MCP_NR_RECVMSG 212
+#else
+#error "--mcp knows the syscall numbers of x86 and arm64 only"
+#endif
+
+#define MCP_S_IFMT 0170000
+#define MCP_S_IFIFO 0010000
+#define MCP_S_IFSOCK 0140000
+
+/* Set by the shim: which syscalls are blocking waits (the Java side's Syscalls.BLOCKING_WAITS). */
+__u64 mcp_wait_mask[MLP_SYSCALL_MASK_WORDS] = {};
+__u64 mcp_wakeup_bytes = 1 << 20;
+
+struct mcp_thread {
+	__u64 start_ns;   /* 0: not inside a syscall */
+	__u64 syscall_ns; /* cumulative, not blocking waits */
+	__u64 wait_ns;    /* cumulative, blocking waits */
+	__u64 buf;        /* a read's buffer or iovec array, kept from entry to exit */
+	__u32 nr;
+	__s32 fd;
+	__u32 iovcnt;
+	__u32 fd_kind;  /* of a read's fd, kept from entry to exit */
+	/*
+	 * The fd whose last read (write) this thread sent up may have ended inside a message (its
+	 * last byte not a newline), plus one; 0: none. The next read (write) on it is sent up unfiltered:
+	 * it continues that message, whatever its first bytes are.
+	 */
+	__s32 open_read_fd;
+	__s32 open_write_fd;
+};
+
+/* Per CPU: the record being built, and the syscall's buffers for mcp_submit() (which takes no arguments). */
+struct mcp_scratch {
+	struct mcp_payload_event e;
+	/* Room for a head copied at any offset below MCP_HEAD_BYTES, then the tail: the verifier's bounds. */
+	__u8 data[2 * MCP_HEAD_BYTES + MCP_TAIL_BYTES];
+	__u64 buf;   /* one buffer, when vec is 0 */
+	__u64 vec;   /* an iovec array */
+	__u64 total; /* a read's return value; unused for writes */
+	__u32 cnt;   /* iovecs in vec */
+	__u32 continues; /* in: the data continues a message sent up before: do not filter */
+	__u32 open_end;  /* out: the data was sent up and ends inside a message */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20); /* resized by the shim before load */
+} mcp_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct mcp_thread);
+} mcp_threads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mcp_scratch);
+} mcp_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mcp_counters);
+} mcp_counters SEC(".maps");
+
+static __always_inline void mcp_count(enum mcp_counter which)
+{
+	__u32 zero = 0;
+	struct mcp_counters *c = bpf_map_lookup_elem(&mcp_counters, &zero);
+
+	if (c && which < MCP_COUNTER_COUNT)
+		c->value[which]++;
+}
+
+static __always_inline int mcp_is_read(__u32 nr)
+{
+	return nr == MCP_NR_READ || nr == MCP_NR_READV || nr == MCP_NR_RECVFROM || nr == MCP_NR_RECVMSG;
+}
+
+static __always_inline int mcp_is_write(__u32 nr)
+{
+	return nr == MCP_NR_WRITE || nr == MCP_NR_WRITEV || nr == MCP_NR_SENDTO || nr == MCP_NR_SENDMSG;
+}
+
+static __always_inline int mcp_is_wait(__u32 nr)
+{
+	if (nr >= MLP_SYSCALL_MASK_WORDS * 64)
+		return 0;
+	return (mcp_wait_mask[(nr >> 6) & (MLP_SYSCALL_MASK_WORDS - 1)] >> (nr & 63)) & 1;
+}
+
+/* Pipe or socket: the only files MCP travels over. Five dependent loads, only for reads and writes. */
+static __always_inline __u8 mcp_fd_kind(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **files, *file = NULL;
+	unsigned int mode;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	files = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &files[fd]) || !file)
+		return 0;
+	mode = BPF_CORE_READ(file, f_inode, i_mode) & MCP_S_IFMT;
+	return mode == MCP_S_IFIFO ? MCP_FD_PIPE : mode == MCP_S_IFSOCK ? MCP_FD_SOCKET : 0;
+}
+
+static __always_inline int mcp_ws(__u8 c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static __always_inline int mcp_hex(__u8 c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Can these bytes begin a JSON-RPC carrier? A JSON object or array, an SSE field (data:, event:,
+ * id:), an HTTP request or response, or an HTTP chunk-size line. A permissive first cut: user space
+ * parses strictly; this only keeps file contents and other protocols out of the ring. Reads 16
+ * bytes as two words so the verifier sees few branches.
+ */
+static __always_inline int mcp_may_carry_jsonrpc(struct mcp_scratch *s, __u32 n)
+{
+	__u64 w = 0, w2 = 0;
+	__u32 i = 0, j;
+	__u8 c;
+
+	for (; i < 8 && i < n && mcp_ws(s->data[i]); i++)
+		;
+	if (i >= n)
+		return 0;
+	i &= 15;
+	__builtin_memcpy(&w, &s->data[i], 8);
+	__builtin_memcpy(&w2, &s->data[i + 8], 8);
+	c = w & 0xff;
+	if (c == '{' || c == '[')
+		return 1;
+	if ((w & 0xffffffffffULL) == 0x3a61746164ULL)   /* "data:" */
+		return 1;
+	if ((w & 0xffffffffffffULL) == 0x3a746e657665ULL) /* "event:" */
+		return 1;
+	if ((w & 0xffffffULL) == 0x3a6469ULL)             /* "id:" */
+		return 1;
+	if ((w & 0xffffffffffULL) == 0x2f50545448ULL)   /* "HTTP/" */
+		return 1;
+	if ((w & 0xffffffffffULL) == 0x2054534f50ULL)   /* "POST " */
+		return 1;
+	/* An HTTP chunk: hex digits, then CR LF. */
+	for (j = 0; j < 8; j++) {
+		c = (w >> (8 * j)) & 0xff;
+		if (!mcp_hex(c))
+			break;
+	}
+	if (j == 0)
+		return 0;
+	if (j < 7)
+		return ((w >> (8 * j)) & 0xffff) == 0x0a0d;
+	if (j == 7)
+		return ((w >> 56) & 0xff) == '\r' && (w2 & 0xff) == '\n';
+	return (w2 & 0xffff) == 0x0a0d;
+}
+
+struct mcp_iov {
+	__u64 base;
+	__u64 len;
+};
+
+/* The walk over a syscall's iovecs, one bpf_loop() step per iovec (verified once, not unrolled). */
+struct mcp_walk {
+	__u64 vec;
+	__u64 total;
+	__u64 cum;
+	__u64 end_base;
+	__u64 end_off;
+	__u32 head;
+	__u32 cnt;
+	__u32 dir;
+	__u32 failed;
+};
+
+static long mcp_walk_iov(__u32 i, void *ctx)
+{
+	struct mcp_walk *w = ctx;
+	__u32 zero = 0, head = w->head, n;
+	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
+	struct mcp_iov iov;
+
+	if (!s || i >= w->cnt)
+		return 1;
+	if (!w->vec) {
+		iov.base = s->buf;
+		iov.len = w->total;
+	} else if (bpf_probe_read_user(&iov, sizeof(iov), (void *)(w->vec + i * sizeof(iov)))) {
+		w->failed = 1;
+		return 1;
+	}
+	if (w->dir == MCP_DIR_READ && iov.len > w->total - w->cum)
+		iov.len = w->total - w->cum; /* a read fills its iovecs in order */
+	if (head < MCP_HEAD_BYTES && iov.len) {
+		n = iov.len < MCP_HEAD_BYTES - head ? iov.len : MCP_HEAD_BYTES - head;
+		if (n > MCP_HEAD_BYTES)
+			n = MCP_HEAD_BYTES;
+		if (bpf_probe_read_user(&s->data[head & (MCP_HEAD_BYTES - 1)], n, (void *)iov.base)) {
+			w->failed = 1;
+			return 1;
+		}
+		w->head = head + n;
+	}
+	if (iov.len) {
+		w->end_base = iov.base;
+		w->end_off = iov.len;
+	}
+	w->cum += iov.len;
+	return w->dir == MCP_DIR_READ && w->cum >= w->total;
+}
+
+/*
+ * Copies the head and tail of the data described in the scratch record (one buffer, or cnt iovecs)
+ * and submits it if it can be JSON-RPC. A global function: the verifier checks it once, not at
+ * every call site.
+ */
+__noinline int mcp_submit(void)
+{
+	__u32 zero = 0, head, tail = 0;
+	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
+	struct mcp_walk w = {};
+	__u64 sz, total, cum, end_base, end_off;
+	__u8 flags = 0, dir;
+
+	if (!s)
+		return 0;
+	s->open_end = 0;
+	dir = s->e.dir;
+	w.dir = dir;
+	w.total = s->total;
+	w.vec = s->vec;
+	w.cnt = w.vec ? s->cnt : 1;
+	if (w.cnt > MCP_MAX_IOV) {
+		flags |= MCP_F_LEN_UNKNOWN;
+		w.cnt = MCP_MAX_IOV;
+	}
+	bpf_loop(MCP_MAX_IOV, mcp_walk_iov, &w, 0);
+	if (w.failed) {
+		mcp_count(MCP_COPY_FAILED);
+		return 0;
+	}
+	head = w.head;
+	total = w.total;
+	cum = w.cum;
+	end_base = w.end_base;
+	end_off = w.end_off;
+	if (dir == MCP_DIR_WRITE)
+		total = cum + (flags & MCP_F_LEN_UNKNOWN ? 1 : 0);
+	if (head > MCP_HEAD_BYTES)
+		head = MCP_HEAD_BYTES;
+	if (!s->continues && !mcp_may_carry_jsonrpc(s, head)) {
+		mcp_count(MCP_FILTERED);
+		return 0;
+	}
+	/* The tail: the last bytes of the last iovec, never overlapping the head. */
+	if (!(flags & MCP_F_LEN_UNKNOWN) && total > head) {
+		__u64 rest = total - head;
+
+		tail = rest < MCP_TAIL_BYTES ? rest : MCP_TAIL_BYTES;
+		if (tail > end_off)
+			tail = end_off;
+		tail &= 2 * MCP_TAIL_BYTES - 1;
+		if (tail > MCP_TAIL_BYTES)
+			tail = MCP_TAIL_BYTES;
+		if (tail && bpf_probe_read_user(&s->data[head], tail, (void *)(end_base + end_off - tail))) {
+			mcp_count(MCP_COPY_FAILED);
+			return 0;
+		}
+	}
+	s->e.ts_ns = bpf_ktime_get_ns();
+	s->e.len = total;
+	s->e.head_len = head;
+	s->e.tail_len = tail;
+	s->e.flags = flags;
+	s->e.pad = 0;
+	sz = sizeof(s->e) + head + tail;
+	if (sz > sizeof(s->e) + MCP_HEAD_BYTES + MCP_TAIL_BYTES)
+		return 0;
+	if (head + tail > 0) {
+		__u32 last = (head + tail - 1) & (2 * MCP_HEAD_BYTES - 1);
+		__u8 c = s->data[last];
+
+		s->open_end = c != '\n'; /* a '}' may close a nested object: only a line end is sure */
+	}
+	if (bpf_ringbuf_output(&mcp_events, s, sz,
+			       bpf_ringbuf_query(&mcp_events, BPF_RB_AVAIL_DATA) >= mcp_wakeup_bytes ?
+			       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
+		mcp_count(MCP_DROPPED);
+	else
+		mcp_count(MCP_EMITTED);
+	return 0;
+}
+
+/* Fills the scratch record's header for mcp_submit(). */
+static __always_inline int mcp_prepare(struct mcp_thread *st, __u64 pid_tgid, __u8 dir, __u8 kind, int fd,
+				       __u32 nr, __u64 buf, __u64 vec, __u32 cnt, __u64 total)
+{
+	__u32 zero = 0;
+	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
+
+	if (!s)
+		return -1;
+	s->e.thread_syscall_ns = st->syscall_ns;
+	s->e.thread_wait_ns = st->wait_ns;
+	s->e.tgid = pid_tgid >> 32;
+	s->e.tid = (__u32)pid_tgid;
+	s->e.fd = fd;
+	s->e.nr = nr;
+	s->e.dir = dir;
+	s->e.fd_kind = kind;
+	s->buf = buf;
+	s->vec = vec;
+	s->cnt = cnt;
+	s->total = total;
+	s->continues = (dir == MCP_DIR_READ ? st->open_read_fd : st->open_write_fd) == fd + 1;
+	return 0;
+}
+
+/* After mcp_submit(): remember whether this fd's data stopped inside a message. */
+static __always_inline void mcp_after_submit(struct mcp_thread *st, __u8 dir, int fd)
+{
+	__u32 zero = 0;
+	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
+	__s32 open = s && s->open_end ? fd + 1 : 0;
+
+	if (dir == MCP_DIR_READ)
+		st->open_read_fd = open;
+	else
+		st->open_write_fd = open;
+}
+
+/* The iovec array and its length inside a struct user_msghdr (sendmsg/recvmsg). */
+static __always_inline int mcp_msghdr_iov(__u64 msg, __u64 *vec, __u32 *cnt)
+{
+	struct user_msghdr m;
+
+	if (bpf_probe_read_user(&m, sizeof(m), (void *)msg))
+		return -1;
+	*vec = (__u64)m.msg_iov;
+	*cnt = m.msg_iovlen;
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mcp_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct mcp_thread *st;
+	__u64 a1, a2, a3, buf = 0, vec = 0;
+	__u32 cnt = 0;
+	__u8 kind;
+
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	st = bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return 0;
+	st->nr = id;
+	st->buf = 0;
+	if (mcp_is_read(id) || mcp_is_write(id)) {
+		a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		kind = mcp_fd_kind((int)a1);
+		if (kind && mcp_is_read(id)) {
+			st->fd = (int)a1;
+			st->buf = a2;
+			st->iovcnt = a3;
+			st->fd_kind = kind;
+		} else if (kind) {
+			/* A write's data is complete at entry; its time stamp is when sending began. */
+			if (id == MCP_NR_WRITE || id == MCP_NR_SENDTO)
+				buf = a2;
+			else if (id == MCP_NR_WRITEV)
+				vec = a2, cnt = a3;
+			else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
+				kind = 0;
+			if (kind && !mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, id, buf, vec, cnt, a3)) {
+				mcp_submit();
+				mcp_after_submit(st, MCP_DIR_WRITE, (int)a1);
+			}
+		}
+	}
+	st->start_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mcp_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, buf = 0, vec = 0;
+	struct mcp_thread *st;
+	__u32 cnt = 0, nr;
+	int ok = 1;
+
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	st = bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, 0);
+	if (!st || !st->start_ns)
+		return 0;
+	now = bpf_ktime_get_ns();
+	nr = st->nr;
+	if (mcp_is_wait(nr))
+		st->wait_ns += now - st->start_ns;
+	else
+		st->syscall_ns += now - st->start_ns;
+	st->start_ns = 0;
+	if (!st->buf || ret <= 0)
+		return 0;
+	if (nr == MCP_NR_READ || nr == MCP_NR_RECVFROM)
+		buf = st->buf;
+	else if (nr == MCP_NR_READV)
+		vec = st->buf, cnt = st->iovcnt;
+	else if (mcp_msghdr_iov(st->buf, &vec, &cnt) || !vec)
+		ok = 0; /* (read is syscall 0 on x86: nr cannot be the flag) */
+	if (ok && !mcp_prepare(st, pid_tgid, MCP_DIR_READ, st->fd_kind, st->fd, nr, buf, vec, cnt, ret)) {
+		mcp_submit();
+		mcp_after_submit(st, MCP_DIR_READ, st->fd);
+	}
+	st->buf = 0;
+	return 0;
+}

@@ -1,0 +1,246 @@
+package dev.mcpprobe.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The decoder and the pairing, on recorded fragments: what the kernel hands over for real traffic. */
+class McpTrackerTest {
+    static final int R = McpRecordLayout.DIR_READ;
+    static final int W = McpRecordLayout.DIR_WRITE;
+    static final int PID = 100;
+    static final int TID = 101;
+
+    /** Feeds a whole read or write as the kernel copies it: all of it, or its head and tail. */
+    static void io(McpTracker t, int dir, int fd, long ts, String text) {
+        io(t, dir, fd, TID, ts, 0, 0, text);
+    }
+
+    static void io(McpTracker t, int dir, int fd, int tid, long ts, long sys, long wait, String text) {
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        int head = Math.min(all.length, McpRecordLayout.HEAD_BYTES);
+        int tail = Math.min(all.length - head, McpRecordLayout.TAIL_BYTES);
+        byte[] data = new byte[head + tail];
+        System.arraycopy(all, 0, data, 0, head);
+        System.arraycopy(all, all.length - tail, data, head, tail);
+        t.feed(PID, tid, fd, dir, ts, sys, wait, data, head, tail, head + tail < all.length);
+    }
+
+    static McpSnapshot.Method row(McpSnapshot s, String label) {
+        return s.methods().stream().filter(m -> m.label().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + label + " in " + s.methods()));
+    }
+
+    @Test
+    void aRequestReadAndItsResponseWrittenArePaired() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, 1_000, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/call\", \"params\": {\"name\": \"echo\", \"arguments\": {}}}\n");
+        io(t, W, 1, 51_000, "{\"result\":{\"content\":[]},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        McpSnapshot s = t.snapshot(0, 0);
+        McpSnapshot.Method m = row(s, "tools/call echo");
+        assertEquals(1, m.count());
+        assertEquals(0, m.errors());
+        assertEquals(50_000, m.p50Ns(), 500, "p50 within the histogram's 1%");
+        assertEquals(0, s.totals().unpairedResponses());
+    }
+
+    /** Feeds raw bytes as one read/write record: the kernel's head and tail of them. */
+    static void ioBytes(McpTracker t, int dir, int fd, long ts, byte[] all) {
+        int head = Math.min(all.length, McpRecordLayout.HEAD_BYTES);
+        int tail = Math.min(all.length - head, McpRecordLayout.TAIL_BYTES);
+        byte[] data = new byte[head + tail];
+        System.arraycopy(all, 0, data, 0, head);
+        System.arraycopy(all, all.length - tail, data, head, tail);
+        t.feed(PID, TID, fd, dir, ts, 0, 0, data, head, tail, head + tail < all.length);
+    }
+
+    @Test
+    void aRequestSplitAcrossReadsIsJoined() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":7,\"met");
+        io(t, R, 0, 2_000, "hod\":\"tools/call\",\"params\":{\"na");
+        io(t, R, 0, 3_000, "me\":\"search_nodes\"}}\n");
+        io(t, W, 1, 10_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":7}\n");
+        McpSnapshot s = t.snapshot(0, 0);
+        McpSnapshot.Method m = row(s, "tools/call search_nodes");
+        assertEquals(1, m.count());
+        assertEquals(7_000, m.p50Ns(), 70, "latency runs from the read that completed the request");
+    }
+
+    @Test
+    void aRequestReadOneByteAtATimeIsJoined() {
+        McpTracker t = new McpTracker();
+        String request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}\n";
+        for (int i = 0; i < request.length(); i++) {
+            io(t, R, 0, 1_000 + i, request.substring(i, i + 1)); // as a shell's read builtin does
+        }
+        io(t, W, 1, 60_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        assertEquals(1, row(t.snapshot(0, 0), "tools/call echo").count());
+    }
+
+    @Test
+    void severalMessagesInOneReadAreAllDecoded() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
+        io(t, W, 1, 2_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n{\"result\":{\"tools\":[]},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "ping").count());
+        assertEquals(1, row(s, "tools/list").count());
+        assertEquals(1, s.totals().notifications());
+        // Both requests were in flight on one thread: their syscall time is not attributed to either.
+        assertEquals(2, s.totals().unattributedRequests());
+    }
+
+    @Test
+    void aResponseLargerThanHeadAndTailIsPairedByTheIdInItsTail() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":\"req-42\",\"method\":\"tools/call\",\"params\":{\"name\":\"read_graph\",\"arguments\":{}}}\n");
+        String big = "{\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + "x\\\"y".repeat(5_000)
+                + "\"}]},\"jsonrpc\":\"2.0\",\"id\":\"req-42\"}\n";
+        io(t, W, 1, 9_000, big);
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "tools/call read_graph").count());
+        assertEquals(0, s.totals().unpairedResponses());
+        assertEquals(0, s.totals().undecodable());
+    }
+
+    @Test
+    void aLargeRequestWithItsIdLastIsReadFromHeadAndTail() {
+        McpTracker t = new McpTracker();
+        String big = "{\"method\":\"tools/call\",\"params\":{\"name\":\"create_entities\",\"arguments\":{\"x\":\""
+                + "a".repeat(3_000) + "\"}},\"jsonrpc\":\"2.0\",\"id\":5}\n";
+        io(t, R, 0, 1_000, big);
+        io(t, W, 1, 3_000, "{\"jsonrpc\":\"2.0\",\"id\":5,\"error\":{\"code\":-32602,\"message\":\"bad\"}}\n");
+        McpSnapshot.Method m = row(t.snapshot(0, 0), "tools/call create_entities");
+        assertEquals(1, m.count());
+        assertEquals(1, m.errors());
+    }
+
+    @Test
+    void aCutMessageWhoseTailHoldsAnotherMessageIsCountedNotGuessed() {
+        McpTracker t = new McpTracker();
+        // A read of many pipelined requests: the head's last request and the tail's are different ones.
+        StringBuilder reads = new StringBuilder();
+        for (int i = 1; i <= 40; i++) {
+            reads.append("{\"method\":\"ping\",\"jsonrpc\":\"2.0\",\"id\":").append(i).append("}\n");
+        }
+        io(t, R, 0, 1_000, reads.toString());
+        for (int i = 1; i <= 40; i++) {
+            io(t, W, 1, 2_000 + i, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":" + i + "}\n");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        long paired = row(s, "ping").count();
+        assertTrue(paired >= 10 && paired < 40, "the requests in the head and the tail are paired: " + paired);
+        assertEquals(40 - paired, s.totals().unpairedResponses(), "the others are counted, not guessed");
+    }
+
+    @Test
+    void streamableHttpWithJsonAndSseBodiesIsDecoded() {
+        McpTracker t = new McpTracker();
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"think\",\"arguments\":{}}}";
+        io(t, R, 7, 1_000, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:8701\r\nContent-Type: application/json\r\n"
+                + "Accept: application/json, text/event-stream\r\nMcp-Session-Id: 0f8fad5b-d9cb-469f-a165-70867728950e\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        io(t, W, 7, 5_000, "HTTP/1.1 200 \r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n");
+        io(t, W, 7, 6_000, "5a\r\nid: 1\nevent: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"content\":[]}}\n\n\r\n");
+        // The next request on the same connection: headers and body in two reads.
+        io(t, R, 7, 10_000, "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:8701\r\nContent-Length: 40\r\n\r\n");
+        io(t, R, 7, 11_000, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}");
+        io(t, W, 7, 12_000, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 36\r\n\r\n"
+                + "{\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{}}");
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "tools/call think").count());
+        assertEquals(1, row(s, "ping").count());
+        assertEquals(0, s.totals().undecodable());
+    }
+
+    @Test
+    void idsPairPerConnectionAndUnansweredRequestsAreInFlight() {
+        McpTracker t = new McpTracker();
+        io(t, R, 7, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        io(t, R, 8, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        io(t, W, 8, 2_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        io(t, W, 9, 2_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}");
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "tools/list").count());
+        assertEquals(0, row(s, "ping").count());
+        assertEquals(1, row(s, "ping").inFlight());
+        assertEquals(1, s.totals().unpairedResponses());
+    }
+
+    @Test
+    void syscallTimeBetweenTheTwoStampsOfOneThreadIsAttributed() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, TID, 1_000_000, 500, 100, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        io(t, W, 1, TID, 2_000_000, 500 + 250_000, 100 + 50_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        // Answered by another thread: not attributed.
+        io(t, R, 0, TID, 3_000_000, 1_000_000, 100, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        io(t, W, 1, TID + 1, 4_000_000, 9_000_000, 100, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        McpSnapshot s = t.snapshot(0, 0);
+        McpSnapshot.Method m = row(s, "tools/call fsync");
+        assertEquals(2, m.count());
+        assertEquals(1, m.attributed());
+        assertEquals(0.25, m.syscallShare(), 1e-9);
+        assertEquals(0.05, m.waitShare(), 1e-9);
+        assertEquals(1, s.totals().unattributedRequests());
+        assertEquals(1_000_000, s.totals().unattributedLatencyNs());
+    }
+
+    @Test
+    void garbageOnTheSameStreamsNeverProducesAMethod() {
+        McpTracker t = new McpTracker();
+        io(t, R, 0, 1_000, "{\"id\":1,\"method\":\"tools/call\"}\n"); // no "jsonrpc":"2.0"
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\",\"method\":\"b\"}\n"); // ambiguous
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}\n");
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"x\"}\n");
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",}\n");
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":01,\"method\":\"x\"}\n");
+        io(t, R, 0, 1_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\u0001\"}\n");
+        io(t, R, 0, 1_000, "[" .repeat(10_000) + "\n");
+        io(t, R, 0, 1_000, "{\"a\":" .repeat(500) + "1" + "}".repeat(500) + "\n");
+        io(t, R, 0, 1_000, "hello world\n{not json}\n");
+        McpSnapshot s = t.snapshot(0, 0);
+        assertTrue(s.methods().isEmpty(), "no method from garbage: " + s.methods());
+        assertTrue(s.totals().undecodable() >= 8, "counted: " + s.totals().undecodable());
+        // The stream still decodes what follows.
+        io(t, R, 0, 2_000, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\n");
+        io(t, W, 1, 3_000, "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":{}}\n");
+        assertEquals(1, row(t.snapshot(0, 0), "ping").count());
+    }
+
+    @Test
+    void randomBytesNeverCrashAndNeverProduceAMethod() {
+        java.util.Random random = new java.util.Random(12);
+        McpTracker t = new McpTracker();
+        byte[] alphabet = "{}[]\":,\\ \n\r0123456789-+.eEtrufalsn\u00ffxyz".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] b = new byte[random.nextInt(i % 10 == 0 ? 3_000 : 300)];
+            for (int k = 0; k < b.length; k++) {
+                b[k] = random.nextBoolean() ? alphabet[random.nextInt(alphabet.length)] : (byte) random.nextInt(256);
+            }
+            ioBytes(t, random.nextBoolean() ? R : W, random.nextInt(4), i, b);
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertTrue(s.methods().isEmpty(), "no method from random bytes: " + s.methods());
+        assertEquals(20_000, s.totals().payloadRecords());
+    }
+
+    @Test
+    void hostileInputKeepsMemoryBounded() {
+        McpTracker t = new McpTracker();
+        for (int i = 0; i < 20_000; i++) {
+            // A new method name, id and stream each time, never answered, and an unfinished message per stream.
+            io(t, R, 3 + i % 5_000, i, "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"m" + i + "\"}\n{\"jsonrpc\":");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertTrue(s.methods().size() <= McpTracker.MAX_METHODS, "methods " + s.methods().size());
+        assertTrue(s.totals().inFlight() <= McpTracker.MAX_IN_FLIGHT, "in flight " + s.totals().inFlight());
+        assertEquals(20_000, s.totals().unpaired() + s.totals().inFlight(), "every request is accounted for");
+        assertNull(s.toolsCallAll());
+    }
+}
