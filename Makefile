@@ -45,8 +45,15 @@ mcp-benchmark: all ## load the MCP servers while the probe measures them: make m
 install-systemd: all ## install the omnimind-mcp user units (and, as root, the jars and the probe's system unit)
 	bash scripts/install-systemd.sh
 
+# The container tests (scripts/container/): Debian 12 booted with systemd by systemd-nspawn. Root.
+test-fresh: ## the README's two commands as a new user on a fresh Debian 12 container, and the probe in its PID namespace (root)
+	bash scripts/container/test-fresh.sh
+
+test-systemd: all ## the systemd units live under a real systemd in a container: servers, probe unit, restarts, security (root)
+	bash scripts/container/test-systemd.sh
+
 clean: ## remove build outputs
 	$(MVN) clean
 	rm -f probe-demo.jar
 
-.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd
+.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd test-fresh test-systemd
