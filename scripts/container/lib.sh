@@ -239,7 +239,8 @@ ct_user() {
         XDG_RUNTIME_DIR="/run/user/$uid" DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$uid/bus" "$@"
 }
 
-# A login shell of USER as a VM would give it: the container's mount, UTS, IPC, network and cgroup
+# A login shell of USER as a VM would give it (with the locale of /etc/default/locale, as login and
+# sshd read it): the container's mount, UTS, IPC, network and cgroup
 # namespaces but the host's PID namespace (BPF reports host PIDs, and so does this /proc), in a
 # cgroup under the container's payload/ (a holder unit of the container's systemd owns it).
 ct_vm() {
@@ -255,7 +256,8 @@ ct_vm() {
             echo "$BASHPID" >"$h/$CT_CGROUP/payload$cg/cgroup.procs" || exit 1
         done
         exec nsenter -t "$CT_PID1" -m -u -i -n -C "${CT_ENV[@]}" unshare -m --propagation private \
-            sh -c 'mount -t proc proc /proc && exec runuser -l "$0" -c "$1"' "$user" "$cmd"
+            sh -c 'mount -t proc proc /proc && . /etc/default/locale 2>/dev/null; export LANG
+                   exec runuser -l -w LANG "$0" -c "$1"' "$user" "$cmd"
     )
 }
 

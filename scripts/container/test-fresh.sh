@@ -7,6 +7,8 @@
 # the checkout stays the user's, and the probe traces the right calls inside a PID namespace.
 # The rootfs is cached (/var/cache/mcp-latency-probe); the project's build never is: Maven starts cold.
 set -euo pipefail
+# One compound command: bash reads it whole, so editing this file cannot change a running test.
+{
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib.sh
@@ -42,6 +44,8 @@ took "rootfs (debootstrap, or the cached tarball)"
 begin "boot"
 ct_extract "$tarball"
 ct_add_user "$USER_NAME"
+# A UTF-8 locale, as the Debian installer and Debian's cloud images set one (minbase has none).
+echo LANG=C.UTF-8 >"$CT_ROOT/etc/default/locale"
 ct_clone_project "$CHECKOUT" "$USER_NAME"
 # The registries (apt, Maven Central) are needed: the host's network. Servers stay on 127.0.0.1.
 ct_boot
@@ -110,3 +114,5 @@ ct_log "--pid $dd_pid: $reads reads (dd made $DD_COUNT + a few)"
 
 ct_log "PASSED in $((SECONDS - total_start)) s"
 printf '%s\n' "${timings[@]}" >&2
+exit 0
+}

@@ -9,6 +9,8 @@
 # units; stopping the probe leaves none of its BPF programs loaded and its final report on disk.
 # Run as root, after 'make'.
 set -euo pipefail
+# One compound command: bash reads it whole, so editing this file cannot change a running test.
+{
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 # shellcheck source=lib.sh
@@ -26,7 +28,17 @@ PROBE_INTERVAL=1s
 # CAP_BPF (39) and CAP_PERFMON (38), as /proc/PID/status shows a capability set.
 PROBE_CAPS=000000c000000000
 
-fail() { ct_die "$*"; }
+# On failure, what the units said, before the teardown throws the container away.
+fail() {
+    if [ -n "$CT_PID1" ]; then
+        ct_log "the units' status and journals:"
+        { u systemctl --user status --no-pager -l 'omnimind-mcp*' 2>&1 | tail -n 40
+          u journalctl --user --no-pager -n 30 2>&1
+          ct_root systemctl status --no-pager -l omnimind-mcp-probe.service 2>&1 | tail -n 20
+          ct_root journalctl --no-pager -n 30 -u omnimind-mcp-probe.service -u 'user@*' 2>&1; } | sed 's/^/  diag | /' >&2 || true
+    fi
+    ct_die "$*"
+}
 timings=()
 phase_start=0
 begin() { phase_start=$SECONDS; ct_log "== $*"; }
@@ -257,3 +269,5 @@ took "probe stopped"
 uctl stop omnimind-mcp.target
 ct_log "PASSED in $((SECONDS - total_start)) s"
 printf '%s\n' "${timings[@]}" >&2
+exit 0
+}
