@@ -120,6 +120,12 @@ for f in /opt/mcp-latency-probe/probe-demo.jar /opt/mcp-latency-probe/mcp-server
          "/home/$USER_NAME/.config/systemd/user/omnimind-mcp@.service" "/home/$USER_NAME/.config/systemd/user/omnimind-mcp.target"; do
     [ -f "$CT_ROOT$f" ] || fail "install-systemd.sh did not install $f"
 done
+# The one container-only change: nspawn puts a FIFO over /proc/kmsg, which a unit's user namespace
+# cannot cover with ProtectKernelLogs='s mount ("Failed to set up mount namespacing: .../proc/kmsg").
+dropin=$CT_ROOT/home/$USER_NAME/.config/systemd/user/omnimind-mcp@.service.d
+mkdir -p "$dropin" && printf '[Service]\nProtectKernelLogs=no\n' >"$dropin/test-systemd-nspawn.conf"
+chown -R --reference="$CT_ROOT/home/$USER_NAME" "$CT_ROOT/home/$USER_NAME/.config"
+ct_log "container-only drop-in for the servers: ProtectKernelLogs=no (nspawn's /proc/kmsg FIFO)"
 # Shorter intervals than the default 10 s, through the probe's own settings file.
 mkdir -p "$CT_ROOT/etc/omnimind" && echo "PROBE_INTERVAL=$PROBE_INTERVAL" >"$CT_ROOT/etc/omnimind/mcp-probe.env"
 took "install (install-systemd.sh as the user and as root)"
@@ -127,8 +133,8 @@ took "install (install-systemd.sh as the user and as root)"
 # ---- the servers ----
 begin "servers: README commands, then the target"
 uctl daemon-reload
-uctl enable --now "${SERVERS[@]/#/omnimind-mcp@}"
-uctl enable --now omnimind-mcp.target
+uctl enable --now "${SERVERS[@]/#/omnimind-mcp@}" || fail "systemctl --user enable --now ${SERVERS[*]/#/omnimind-mcp@} failed"
+uctl enable --now omnimind-mcp.target || fail "systemctl --user enable --now omnimind-mcp.target failed"
 for s in "${SERVERS[@]}"; do
     uctl is-active -q "omnimind-mcp@$s.service" || fail "omnimind-mcp@$s is $(uctl is-active "omnimind-mcp@$s.service")"
 done
