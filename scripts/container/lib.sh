@@ -25,7 +25,8 @@ CT_LIB_VERSION=3
 CT_SUITE=bookworm
 CT_CACHE_DIR=${CT_CACHE_DIR:-/var/cache/mcp-latency-probe}
 CT_BOOT_TIMEOUT_S=${CT_BOOT_TIMEOUT_S:-90}
-CT_STOP_TIMEOUT_S=20
+# The units' own stop timeouts are up to 30 s.
+CT_STOP_TIMEOUT_S=45
 CT_CGROUP_HIERARCHIES=(/sys/fs/cgroup/unified /sys/fs/cgroup/systemd)
 # A neutral environment for commands inside: nothing of the caller's leaks in.
 CT_ENV=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb)
@@ -54,6 +55,9 @@ ct_init() {
     done
     CT_WORK=$(mktemp -d "/tmp/$CT_NAME.XXXXXX")
     trap ct_teardown EXIT
+    # A command that fails under set -e says where, before the teardown.
+    set -E
+    trap 'ct_log "failed: line $LINENO: $BASH_COMMAND"' ERR
     trap 'exit 130' INT
     trap 'exit 143' TERM
 }
@@ -189,7 +193,7 @@ ct_boot() { # [nspawn flags]: boots CT_ROOT
 # (processes entered with ct_vm live outside its PID namespace), removes its cgroups, files and rootfs.
 ct_teardown() {
     local status=$? h i dir
-    trap - EXIT INT TERM
+    trap - EXIT INT TERM ERR
     set +e
     if [ -n "$CT_PROC_MOUNT" ]; then umount "$CT_PROC_MOUNT" 2>/dev/null; fi
     if [ -n "$CT_NSPAWN_PID" ] && kill -0 "$CT_NSPAWN_PID" 2>/dev/null; then

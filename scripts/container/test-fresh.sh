@@ -96,13 +96,19 @@ ct_log "demo (PID namespace): Total calls $calls, verdict $verdict"
 
 begin "--pid of dd in the container's PID namespace"
 log4=$CT_WORK/pid-pidns.log
-# dd waits until the probe has attached (a short sleep, then exec keeps the PID), so all its reads count.
+# dd starts when the probe says it is tracing (exec keeps the PID), so every read of it counts.
 status=0
-ct_root sh -c "cd $CHECKOUT
-    sh -c 'sleep 6; exec dd if=/dev/zero of=/dev/null bs=1 count=$DD_COUNT 2>/dev/null' &
+ct_root sh -c "cd $CHECKOUT && rm -f /tmp/dd-go
+    sh -c 'while [ ! -e /tmp/dd-go ]; do sleep 0.05; done; exec dd if=/dev/zero of=/dev/null bs=1 count=$DD_COUNT 2>/dev/null' &
     dd=\$!
     echo \"dd PID (container): \$dd\"
-    exec java -jar probe-demo.jar --pid \$dd --syscalls read" >"$log4" 2>&1 || status=$?
+    java -jar probe-demo.jar --pid \$dd --syscalls read >/tmp/probe.out 2>/tmp/probe.err &
+    probe=\$!
+    for i in \$(seq 1200); do grep -q '^Tracing' /tmp/probe.err && break; kill -0 \$probe 2>/dev/null || break; sleep 0.1; done
+    touch /tmp/dd-go
+    st=0; wait \$probe || st=\$?
+    cat /tmp/probe.err /tmp/probe.out
+    exit \$st" >"$log4" 2>&1 || status=$?
 sed 's/^/  | /' "$log4" | tail -n 25 >&2
 took "--pid of dd in the container's PID namespace"
 [ "$status" -eq 0 ] || fail "--pid in the container's PID namespace exited with $status"

@@ -24,6 +24,7 @@ CHECKOUT=/home/$USER_NAME/mcp-latency-probe
 JARS=(probe-demo.jar benchmarks/mcp/target/mcp-servers.jar benchmarks/mcp/target/mcp-stress.jar)
 SERVERS=(thinking memory)
 PICKUP_LIMIT_S=2
+STRESS_S=12
 PROBE_INTERVAL=1s
 # CAP_BPF (39) and CAP_PERFMON (38), as /proc/PID/status shows a capability set.
 PROBE_CAPS=000000c000000000
@@ -55,12 +56,12 @@ u() { ct_user "$USER_NAME" "$@"; }                       # the user, in the cont
 uctl() { u systemctl --user "$@"; }
 env_port() { sed -n 's/^MCP_PORT=//p' "$CT_ROOT/home/$USER_NAME/.config/omnimind/mcp-$1.env" | tail -n 1; }
 main_pid() { uctl show -p MainPID --value "omnimind-mcp@$1.service"; }
-host_pid() { # the host PID of a PID of the container's PID namespace
+host_pid() { # the host PID of a PID of the container's PID namespace (empty if none)
     local p
-    for p in $(cat "/sys/fs/cgroup/unified/$CT_CGROUP/payload"/user.slice/user-*.slice/user@*.service/app.slice/*/cgroup.procs \
-                   "/sys/fs/cgroup/unified/$CT_CGROUP/payload"/system.slice/*/cgroup.procs 2>/dev/null); do
-        [ "$(awk '/^NSpid:/ {print $NF}' "/proc/$p/status" 2>/dev/null)" = "$1" ] && { echo "$p"; return; }
+    for p in $(find "/sys/fs/cgroup/unified/$CT_CGROUP/payload" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+        if [ "$(awk '/^NSpid:/ {print $NF}' "/proc/$p/status" 2>/dev/null)" = "$1" ]; then echo "$p"; return 0; fi
     done
+    return 0
 }
 mcp_initialize() { # PORT: an MCP initialize over Streamable HTTP, from inside (node's fetch)
     u node -e '
@@ -183,9 +184,12 @@ took "probe unit started"
 begin "load: mcp-stress against both servers"
 urls=()
 for s in "${SERVERS[@]}"; do urls+=(--url "http://127.0.0.1:$(env_port "$s")/mcp"); done
-u java -jar "$CHECKOUT/benchmarks/mcp/target/mcp-stress.jar" "${urls[@]}" --duration 25s --concurrency 4 --quiet \
+u java -jar "$CHECKOUT/benchmarks/mcp/target/mcp-stress.jar" "${urls[@]}" --duration "${STRESS_S}s" --concurrency 4 \
     >"$CT_WORK/stress.log" 2>&1 &
 stress_job=$!
+# The reports that count are those written once the load runs (the stress JVM takes a few seconds).
+for _ in $(seq 100); do grep -q . "$CT_WORK/stress.log" && break; sleep 0.2; done
+sleep 3
 for s in "${SERVERS[@]}"; do
     pid=$(main_pid "$s") hpid=$(host_pid "$(main_pid "$s")")
     mark=$(probe_journal | wc -l)
@@ -199,8 +203,11 @@ for s in "${SERVERS[@]}"; do
 done
 total=$(probe_journal | grep -a '^Total calls:' | tail -n 1 | awk '{print $3}')
 [ -n "$total" ] && [ "$total" -gt 0 ] || fail "the probe's interval reports show no calls (Total calls: '$total')"
-probe_journal | grep -a -B2 -A0 '^Total calls:' | tail -n 3 | sed 's/^/  probe journal | /' >&2
-took "interval reports name both servers"
+probe_journal | grep -a -A12 '^Total calls:' | tail -n 13 | sed 's/^/  probe journal | /' >&2
+status=0; wait "$stress_job" || status=$?
+sed 's/^/  mcp-stress | /' "$CT_WORK/stress.log" | tail -n 25 >&2
+[ "$status" -eq 0 ] || fail "mcp-stress exited with $status"
+took "interval reports name both servers under load"
 
 begin "restart omnimind-mcp@memory"
 old=$(main_pid memory)
@@ -215,14 +222,20 @@ secs=$(wait_report_naming "$mark" "$new" "${hnew:-$new}" "$PICKUP_LIMIT_S") \
     || fail "the probe restarted"
 ct_log "restarted memory: PID $old -> $new (host $hnew); named in a probe report after $secs s, the probe unchanged (PID $probe_pid)"
 took "restart picked up"
-wait "$stress_job" || { cat "$CT_WORK/stress.log" >&2; ct_log "mcp-stress reported errors (expected around the restart)"; }
 
 begin "stop and start the target"
 uctl stop omnimind-mcp.target
+# The servers are ordered Before= the target, so they stop after it: wait for them (TimeoutStopSec=20s).
+stop_start=$EPOCHREALTIME
 for s in "${SERVERS[@]}"; do
-    state=$(uctl is-active "omnimind-mcp@$s.service" || true)
+    for _ in $(seq 250); do
+        state=$(uctl is-active "omnimind-mcp@$s.service" || true)
+        [ "$state" = activating ] || [ "$state" = deactivating ] || [ "$state" = active ] || break
+        sleep 0.1
+    done
     [ "$state" = inactive ] || fail "after stopping the target, omnimind-mcp@$s is $state"
 done
+ct_log "both servers inactive $(since "$stop_start") s after 'systemctl --user stop omnimind-mcp.target' returned"
 uctl start omnimind-mcp.target
 for s in "${SERVERS[@]}"; do uctl is-active -q "omnimind-mcp@$s.service" || fail "starting the target did not start omnimind-mcp@$s"; done
 ct_log "stopping omnimind-mcp.target stopped both servers; starting it started both"
