@@ -96,13 +96,15 @@ ct_log "demo (PID namespace): Total calls $calls, verdict $verdict"
 
 begin "--pid of dd in the container's PID namespace"
 log4=$CT_WORK/pid-pidns.log
-# dd starts when the probe says it is tracing (exec keeps the PID), so every read of it counts.
+# dd starts when the probe says it is tracing (exec keeps the PID), so every read of it counts. It is
+# the container init's child, not the probe's nor this shell's, so it is reaped when it exits.
 status=0
 ct_root sh -c "cd $CHECKOUT && rm -f /tmp/dd-go
-    sh -c 'while [ ! -e /tmp/dd-go ]; do sleep 0.05; done; exec dd if=/dev/zero of=/dev/null bs=1 count=$DD_COUNT 2>/dev/null' &
-    dd=\$!
+    ( sh -c 'while [ ! -e /tmp/dd-go ]; do sleep 0.05; done; exec dd if=/dev/zero of=/dev/null bs=1 count=$DD_COUNT 2>/dev/null' &
+      echo \$! >/tmp/dd.pid )
+    dd=\$(cat /tmp/dd.pid)
     echo \"dd PID (container): \$dd\"
-    java -jar probe-demo.jar --pid \$dd --syscalls read >/tmp/probe.out 2>/tmp/probe.err &
+    java -jar probe-demo.jar --pid \$dd --syscalls read --per-process >/tmp/probe.out 2>/tmp/probe.err &
     probe=\$!
     for i in \$(seq 1200); do grep -q '^Tracing' /tmp/probe.err && break; kill -0 \$probe 2>/dev/null || break; sleep 0.1; done
     touch /tmp/dd-go
@@ -113,9 +115,10 @@ sed 's/^/  | /' "$log4" | tail -n 25 >&2
 took "--pid of dd in the container's PID namespace"
 [ "$status" -eq 0 ] || fail "--pid in the container's PID namespace exited with $status"
 dd_pid=$(sed -n 's/^dd PID (container): //p' "$log4")
-reads=$(grep -a '^Total calls:' "$log4" | tail -n 1 | awk '{print $3}')
+reads=$(grep -a '^Total calls:' "$log4" | head -n 1 | awk '{print $3}')
 [ -n "$reads" ] && [ "$reads" -ge "$DD_COUNT" ] || fail "--pid $dd_pid (dd bs=1 count=$DD_COUNT): $reads reads traced, expected >= $DD_COUNT"
-grep -aqw "Process $dd_pid" "$log4" || fail "the report does not name dd by its PID in the container ($dd_pid)"
+# --per-process titles dd's own report "PID n: ..." with its PID as the container sees it.
+grep -aq "PID $dd_pid: " "$log4" || fail "no report names dd by its PID in the container ($dd_pid)"
 ct_log "--pid $dd_pid: $reads reads (dd made $DD_COUNT + a few)"
 
 ct_log "PASSED in $((SECONDS - total_start)) s"
