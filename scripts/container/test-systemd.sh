@@ -79,6 +79,12 @@ prog_ids() { # the ids of the BPF programs loaded on the host, as bpftool lists 
 held_prog_ids() { # HOST_PID: the programs that process holds descriptors of (programs and links)
     grep -hs '^prog_id:' /proc/"$1"/fdinfo/* | awk '{print $2}' | sort -un
 }
+wait_answering() { # SERVER: until it answers an MCP initialize on its port (sets port, out)
+    local ok=""
+    port=$(env_port "$1")
+    for _ in $(seq 60); do out=$(mcp_initialize "$port") && { ok=1; break; }; sleep 0.5; done
+    [ -n "$ok" ] || fail "omnimind-mcp@$1 does not answer an MCP initialize on 127.0.0.1:$port: $out"
+}
 probe_journal() { ct_root journalctl -u omnimind-mcp-probe.service -o cat --no-pager "$@"; }
 # Waits until the probe's journal, after line $1, has a report naming PID $2 or $3; prints the seconds.
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f\n", b - a }'; }
@@ -141,10 +147,7 @@ for s in "${SERVERS[@]}"; do
 done
 uctl is-active -q omnimind-mcp.target || fail "omnimind-mcp.target is not active"
 for s in "${SERVERS[@]}"; do
-    port=$(env_port "$s")
-    ok=""
-    for _ in $(seq 60); do out=$(mcp_initialize "$port") && { ok=1; break; }; sleep 0.5; done
-    [ -n "$ok" ] || fail "omnimind-mcp@$s does not answer an MCP initialize on 127.0.0.1:$port: $out"
+    wait_answering "$s"
     ct_log "omnimind-mcp@$s (PID $(main_pid "$s")) answers on 127.0.0.1:$port: ${out:0:120}"
     journal=$(u journalctl --user -u "omnimind-mcp@$s.service" -o cat --no-pager)
     sed 's/^/  journal | /' <<<"$journal" | head -n 8 >&2
@@ -245,8 +248,11 @@ for s in "${SERVERS[@]}"; do
 done
 ct_log "both servers inactive $(since "$stop_start") s after 'systemctl --user stop omnimind-mcp.target' returned"
 uctl start omnimind-mcp.target
-for s in "${SERVERS[@]}"; do uctl is-active -q "omnimind-mcp@$s.service" || fail "starting the target did not start omnimind-mcp@$s"; done
-ct_log "stopping omnimind-mcp.target stopped both servers; starting it started both"
+for s in "${SERVERS[@]}"; do
+    uctl is-active -q "omnimind-mcp@$s.service" || fail "starting the target did not start omnimind-mcp@$s"
+    wait_answering "$s"
+done
+ct_log "stopping omnimind-mcp.target stopped both servers; starting it started both, answering MCP"
 took "target stop/start"
 
 begin "systemd-analyze security (live)"
