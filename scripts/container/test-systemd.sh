@@ -281,16 +281,21 @@ grep -q 'servers (running systemd units)' "$CT_WORK/bench.err" || fail "run_mcp_
 report=$(tail -n 1 "$CT_WORK/bench.out")
 [ -s "$CT_ROOT$report" ] && [ -s "$CT_ROOT${report%.txt}.json" ] || fail "run_mcp_benchmark.sh wrote no report ($report)"
 grep -q '^Verdict' "$CT_ROOT$report" || fail "the benchmark report has no verdict"
-ct_log "benchmark report $report: $(grep '^Verdict' "$CT_ROOT$report")"
+ct_log "benchmark report $report: $(grep '^Verdict' "$CT_ROOT$report" | tail -n 1)"
 took "run_mcp_benchmark.sh 10 8"
 
 begin "stop the probe"
 stop_time=$(ct_root date +%s)
 ct_root systemctl stop omnimind-mcp-probe.service
-left=()
-mapfile -t progs_after < <(prog_ids)
-for id in "${probe_prog_ids[@]}"; do
-    printf '%s\n' "${progs_after[@]}" | grep -qx "$id" && left+=("$id")
+# The kernel frees a program after its last reference goes, RCU-deferred: give it a few seconds.
+for _ in $(seq 50); do
+    left=()
+    mapfile -t progs_after < <(prog_ids)
+    for id in "${probe_prog_ids[@]}"; do
+        printf '%s\n' "${progs_after[@]}" | grep -qx "$id" && left+=("$id")
+    done
+    [ ${#left[@]} -eq 0 ] && break
+    sleep 0.1
 done
 [ ${#left[@]} -eq 0 ] || fail "BPF programs of the probe still loaded after it stopped: ${left[*]}"
 final=$(ct_root find /var/lib/mcp-latency-probe/ -name 'ebpf_mcp_latency_*.txt' -newermt "@$((stop_time - 1))" | tail -n 1)
