@@ -27,7 +27,13 @@ CT_CACHE_DIR=${CT_CACHE_DIR:-/var/cache/mcp-latency-probe}
 CT_BOOT_TIMEOUT_S=${CT_BOOT_TIMEOUT_S:-90}
 # The units' own stop timeouts are up to 30 s.
 CT_STOP_TIMEOUT_S=45
-CT_CGROUP_HIERARCHIES=(/sys/fs/cgroup/unified /sys/fs/cgroup/systemd)
+# Where nspawn puts the container's cgroups: the v2 hierarchy first (hybrid here: v2 at unified/ and
+# systemd's named v1 hierarchy; or v2 alone at /sys/fs/cgroup).
+if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+    CT_CGROUP_HIERARCHIES=(/sys/fs/cgroup)
+else
+    CT_CGROUP_HIERARCHIES=(/sys/fs/cgroup/unified /sys/fs/cgroup/systemd)
+fi
 # A neutral environment for commands inside: nothing of the caller's leaks in.
 CT_ENV=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 TERM=dumb)
 
@@ -45,13 +51,13 @@ ct_unavailable() {
 
 ct_init() {
     CT_NAME=$1
-    [ "$(id -u)" = 0 ] || ct_unavailable "needs root (debootstrap, systemd-nspawn, nsenter): sudo make ${CT_NAME%%-[0-9]*}"
+    [ "$(id -u)" = 0 ] || ct_unavailable "needs root (debootstrap, systemd-nspawn, nsenter): run it with sudo"
     local tool
     for tool in debootstrap systemd-nspawn nsenter unshare curl git tar; do
         command -v "$tool" >/dev/null || ct_unavailable "'$tool' is missing: apt-get install debootstrap systemd-container curl git"
     done
     for tool in "${CT_CGROUP_HIERARCHIES[@]}"; do
-        [ -d "$tool" ] || ct_unavailable "$tool is not mounted (this script expects the hybrid cgroup layout)"
+        [ -d "$tool" ] || ct_unavailable "$tool is not mounted"
     done
     CT_WORK=$(mktemp -d "/tmp/$CT_NAME.XXXXXX")
     trap ct_teardown EXIT
@@ -196,6 +202,8 @@ ct_teardown() {
     trap - EXIT INT TERM ERR
     set +e
     if [ -n "$CT_PROC_MOUNT" ]; then umount "$CT_PROC_MOUNT" 2>/dev/null; fi
+    # The test's own background jobs (an nsenter outlives the container when stopped or blocked).
+    for i in $(jobs -p); do kill -KILL "$i" 2>/dev/null; done
     if [ -n "$CT_NSPAWN_PID" ] && kill -0 "$CT_NSPAWN_PID" 2>/dev/null; then
         kill -TERM "$CT_NSPAWN_PID"   # nspawn asks systemd to halt
         for ((i = 0; i < CT_STOP_TIMEOUT_S * 10; i++)); do kill -0 "$CT_NSPAWN_PID" 2>/dev/null || break; sleep 0.1; done

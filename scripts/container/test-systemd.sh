@@ -58,7 +58,7 @@ env_port() { sed -n 's/^MCP_PORT=//p' "$CT_ROOT/home/$USER_NAME/.config/omnimind
 main_pid() { uctl show -p MainPID --value "omnimind-mcp@$1.service"; }
 host_pid() { # the host PID of a PID of the container's PID namespace (empty if none)
     local p
-    for p in $(find "/sys/fs/cgroup/unified/$CT_CGROUP/payload" -name cgroup.procs -exec cat {} + 2>/dev/null); do
+    for p in $(find "${CT_CGROUP_HIERARCHIES[0]}/$CT_CGROUP/payload" -name cgroup.procs -exec cat {} + 2>/dev/null); do
         if [ "$(awk '/^NSpid:/ {print $NF}' "/proc/$p/status" 2>/dev/null)" = "$1" ]; then echo "$p"; return 0; fi
     done
     return 0
@@ -188,7 +188,7 @@ begin "load: mcp-stress against both servers"
 urls=()
 for s in "${SERVERS[@]}"; do urls+=(--url "http://127.0.0.1:$(env_port "$s")/mcp"); done
 u java -jar "$CHECKOUT/benchmarks/mcp/target/mcp-stress.jar" "${urls[@]}" --duration "${STRESS_S}s" --concurrency 4 \
-    >"$CT_WORK/stress.log" 2>&1 &
+    >"$CT_WORK/stress.log" 2>&1 </dev/null &
 stress_job=$!
 # The reports that count are those written once the load runs (the stress JVM takes a few seconds).
 for _ in $(seq 100); do grep -q . "$CT_WORK/stress.log" && break; sleep 0.2; done
