@@ -202,8 +202,6 @@ ct_teardown() {
     trap - EXIT INT TERM ERR
     set +e
     if [ -n "$CT_PROC_MOUNT" ]; then umount "$CT_PROC_MOUNT" 2>/dev/null; fi
-    # The test's own background jobs (an nsenter outlives the container when stopped or blocked).
-    for i in $(jobs -p); do kill -KILL "$i" 2>/dev/null; done
     if [ -n "$CT_NSPAWN_PID" ] && kill -0 "$CT_NSPAWN_PID" 2>/dev/null; then
         kill -TERM "$CT_NSPAWN_PID"   # nspawn asks systemd to halt
         for ((i = 0; i < CT_STOP_TIMEOUT_S * 10; i++)); do kill -0 "$CT_NSPAWN_PID" 2>/dev/null || break; sleep 0.1; done
@@ -214,6 +212,8 @@ ct_teardown() {
         fi
         wait "$CT_NSPAWN_PID" 2>/dev/null
     fi
+    # The test's own background jobs left (an nsenter outlives the container when stopped or blocked).
+    for i in $(jobs -p); do kill -KILL "$i" 2>/dev/null; done
     if [ -n "$CT_CGROUP" ]; then
         for h in "${CT_CGROUP_HIERARCHIES[@]}"; do
             [ -d "$h/$CT_CGROUP" ] || continue
