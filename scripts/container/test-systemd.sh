@@ -133,8 +133,8 @@ dropin=$CT_ROOT/home/$USER_NAME/.config/systemd/user/omnimind-mcp@.service.d
 mkdir -p "$dropin" && printf '[Service]\nProtectKernelLogs=no\n' >"$dropin/test-systemd-nspawn.conf"
 chown -R --reference="$CT_ROOT/home/$USER_NAME" "$CT_ROOT/home/$USER_NAME/.config"
 ct_log "container-only drop-in for the servers: ProtectKernelLogs=no (nspawn's /proc/kmsg FIFO)"
-# Shorter intervals than the default 10 s, through the probe's own settings file.
-mkdir -p "$CT_ROOT/etc/omnimind" && echo "PROBE_INTERVAL=$PROBE_INTERVAL" >"$CT_ROOT/etc/omnimind/mcp-probe.env"
+# Shorter intervals than the default 10 s, added to the probe's own settings file (kept if installed).
+mkdir -p "$CT_ROOT/etc/omnimind" && echo "PROBE_INTERVAL=$PROBE_INTERVAL" >>"$CT_ROOT/etc/omnimind/mcp-probe.env"
 took "install (install-systemd.sh as the user and as root)"
 
 # ---- the servers ----
