@@ -55,6 +55,15 @@ total_start=$SECONDS
 u() { ct_user "$USER_NAME" "$@"; }                       # the user, in the container's namespaces
 uctl() { u systemctl --user "$@"; }
 env_port() { sed -n 's/^MCP_PORT=//p' "$CT_ROOT/home/$USER_NAME/.config/omnimind/mcp-$1.env" | tail -n 1; }
+free_port() { # a TCP port nothing listens on (host and container share the network), 20000-59999
+    local port listening
+    listening=$(awk 'NR > 1 && $4 == "0A" { split($2, a, ":"); print a[2] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null \
+                | while read -r hex; do echo $((16#$hex)); done)
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        grep -qx "$port" <<<"$listening" || { echo "$port"; return; }
+    done
+}
 main_pid() { uctl show -p MainPID --value "omnimind-mcp@$1.service"; }
 host_pid() { # the host PID of a PID of the container's PID namespace (empty if none)
     local p
@@ -113,8 +122,9 @@ mkdir -p "$CT_ROOT/var/log/journal"
 ct_clone_project "$CHECKOUT" "$USER_NAME"
 for jar in "${JARS[@]}"; do install -D -m 0644 "$repo/$jar" "$CT_ROOT$CHECKOUT/$jar"; done
 chown -R --reference="$CT_ROOT$CHECKOUT" "$CT_ROOT$CHECKOUT"
-# Only loopback: nothing here needs the network.
-ct_boot --private-network
+# The host's network: the install may fetch npm packages (the gateway for stdio servers). The servers
+# bind 127.0.0.1 only, on free ports the test picks (below), so nothing collides with the host's.
+ct_boot
 uid=$(ct_root id -u "$USER_NAME")
 for _ in $(seq 100); do [ -S "/proc/$CT_PID1/root/run/user/$uid/bus" ] && break; sleep 0.1; done
 took "extract + boot to running"
@@ -133,6 +143,10 @@ dropin=$CT_ROOT/home/$USER_NAME/.config/systemd/user/omnimind-mcp@.service.d
 mkdir -p "$dropin" && printf '[Service]\nProtectKernelLogs=no\n' >"$dropin/test-systemd-nspawn.conf"
 chown -R --reference="$CT_ROOT/home/$USER_NAME" "$CT_ROOT/home/$USER_NAME/.config"
 ct_log "container-only drop-in for the servers: ProtectKernelLogs=no (nspawn's /proc/kmsg FIFO)"
+for s in "${SERVERS[@]}"; do
+    sed -i "s/^MCP_PORT=.*/MCP_PORT=$(free_port)/" "$CT_ROOT/home/$USER_NAME/.config/omnimind/mcp-$s.env"
+    ct_log "omnimind-mcp@$s will listen on 127.0.0.1:$(env_port "$s") ($USER_NAME's env file)"
+done
 # Shorter intervals than the default 10 s, added to the probe's own settings file (kept if installed).
 mkdir -p "$CT_ROOT/etc/omnimind" && echo "PROBE_INTERVAL=$PROBE_INTERVAL" >>"$CT_ROOT/etc/omnimind/mcp-probe.env"
 took "install (install-systemd.sh as the user and as root)"
