@@ -25,7 +25,7 @@ JARS=(probe-demo.jar benchmarks/mcp/target/mcp-servers.jar benchmarks/mcp/target
 SERVERS=(thinking memory)
 PICKUP_LIMIT_S=2
 STRESS_S=12
-PROBE_INTERVAL=1s
+PROBE_INTERVAL=500ms
 # CAP_BPF (39) and CAP_PERFMON (38), as /proc/PID/status shows a capability set.
 PROBE_CAPS=000000c000000000
 
