@@ -220,7 +220,9 @@ for s in "${SERVERS[@]}"; do
 done
 total=$(probe_journal | grep -a '^Total calls:' | tail -n 1 | awk '{print $3}')
 [ -n "$total" ] && [ "$total" -gt 0 ] || fail "the probe's interval reports show no calls (Total calls: '$total')"
-probe_journal | grep -a -A12 '^Total calls:' | tail -n 13 | sed 's/^/  probe journal | /' >&2
+# The last complete interval report, as the journal holds it.
+probe_journal | awk '/MCP Latency Report/ { cur = ""; on = 1 } on { cur = cur $0 "\n" } /^Verdict:/ && on { last = cur; on = 0 }
+    END { printf "%s", last }' | sed 's/^/  probe journal | /' >&2
 status=0; wait "$stress_job" || status=$?
 sed 's/^/  mcp-stress | /' "$CT_WORK/stress.log" | tail -n 25 >&2
 [ "$status" -eq 0 ] || fail "mcp-stress exited with $status"
