@@ -44,6 +44,19 @@ class PidNamespaceIT {
     }
 
     @Test
+    void aCommandInANamespaceNestedBelowTheProbesIsTraced() throws Exception {
+        // Its threads' own namespace is not the probe's: their PIDs are read at the probe's level.
+        // unshare itself writes nothing, so every write is dd's.
+        Run run = ProbeDemoIT.probeDemo(NEW_PID_NAMESPACE, "--format", "json", "--per-process", "--syscalls", "write",
+                "--", "unshare", "--pid", "--fork", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=1500");
+        assertEquals(0, run.status(), run.err());
+        String last = ProbeDemoIT.lastLine(run.out());
+        assertEquals(1503, ProbeDemoIT.syscallCount(last, "write"), last);
+        long tgid = reportedTgid(last);
+        assertTrue(tgid > 1 && tgid < 100, "the probe's namespace's PID expected, got " + tgid);
+    }
+
+    @Test
     void aPidOfTheNamespaceIsTracedAndReportedByThatPid(@TempDir Path dir) throws Exception {
         // The workload waits for the probe to attach, then becomes dd: its PID is the one given to --pid.
         String script = String.join("\n",
