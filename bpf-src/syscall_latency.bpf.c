@@ -166,8 +166,11 @@ static __always_inline __u64 probe_ids(__u64 host_pid_tgid)
 
 static __always_inline int is_traced(__u32 tgid)
 {
-	if (trace_all) /* tgid 0: a process outside the probe's namespace */
-		return tgid != exclude_tgid && (!pidns_ino || tgid);
+	if (trace_all) {
+		if (pidns_ino && !tgid)
+			return 0; /* a process outside the probe's namespace */
+		return tgid != exclude_tgid;
+	}
 	return (traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
