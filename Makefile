@@ -1,7 +1,13 @@
 # mcp-latency-probe: `make` builds everything, `make test` runs every test. `make help` lists the rest.
 MVN ?= mvn -B -q
-# systemd: systemd-analyze, which the unit tests run offline.
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool make systemd
+# gcc + libc6-dev: the shim (a fresh Debian 12 has neither); systemd: systemd-analyze, which the unit
+# tests run offline; util-linux: runuser and unshare.
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool gcc libc6-dev make systemd util-linux
+# Under sudo, Maven and the files it writes are the invoking user's (scripts/as-user.sh); only apt-get
+# and the kernel tests run as root, and the test run hands what it wrote back (scripts/give-back.sh).
+AS_USER := bash scripts/as-user.sh
+# The tests' Maven under sudo uses root's own ~/.m2 (even with sudo -E), never the user's.
+ROOT_MAVEN_HOME := $(if $(filter-out 0,$(SUDO_UID)),HOME=$$(getent passwd 0 | cut -d: -f6))
 DURATION ?= 60
 CONCURRENCY ?= 100
 
@@ -11,16 +17,22 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 all: deps ## build the BPF object, the shim, the jars and ./probe-demo.jar
-	$(MVN) package -DskipTests
-	@if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar && echo "built ./probe-demo.jar: run it with 'sudo java -jar probe-demo.jar --help'"; fi
+	@bash scripts/give-back.sh . # what an earlier root build left behind
+	$(AS_USER) $(MVN) package -DskipTests
+	@if [ -f java/target/probe-demo.jar ]; then $(AS_USER) cp java/target/probe-demo.jar probe-demo.jar && echo "built ./probe-demo.jar: run it with 'sudo java -jar probe-demo.jar --help'"; fi
 
+# Ends with one line per module and test phase and 'N passed, N failed, N skipped' (scripts/test-summary.sh),
+# and keeps mvn's failing exit status. Reports of an earlier run are removed first so none is counted twice.
 test: deps ## run all tests, unit and kernel (the kernel ones need root or CAP_BPF+CAP_PERFMON)
+	@find . -path '*/target/surefire-reports' -prune -exec rm -rf {} + -o -path '*/target/failsafe-reports' -prune -exec rm -rf {} +
 	bash scripts/test-deps.sh
-	$(MVN) verify
-	@if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar; fi
+	@status=0; $(ROOT_MAVEN_HOME) $(MVN) verify || status=$$?; \
+	if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar; fi; \
+	bash scripts/give-back.sh .; \
+	MVN_STATUS=$$status bash scripts/test-summary.sh .
 
 # Installs the Debian/Ubuntu packages the build needs, when run as root and they are missing.
-deps: ## install missing build packages (clang, libbpf-dev, libelf-dev, bpftool) with apt-get, as root
+deps: ## install missing build packages (gcc, clang, libbpf-dev, libelf-dev, bpftool, ...) with apt-get, as root
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" != 0 ]; then echo "missing packages: $$missing (run 'sudo make deps')" >&2; exit 1; fi; \
@@ -46,8 +58,15 @@ mcp-benchmark: all ## load the MCP servers while the probe measures them: make m
 install-systemd: all ## install the omnimind-mcp user units (and, as root, the jars and the probe's system unit)
 	bash scripts/install-systemd.sh
 
+# The container tests (scripts/container/): Debian 12 booted with systemd by systemd-nspawn. Root.
+test-fresh: ## the README's two commands as a new user on a fresh Debian 12 container, and the probe in its PID namespace (root)
+	bash scripts/container/test-fresh.sh
+
+test-systemd: all ## the systemd units live under a real systemd in a container: servers, probe unit, restarts, security (root)
+	bash scripts/container/test-systemd.sh
+
 clean: ## remove build outputs
-	$(MVN) clean
+	$(AS_USER) $(MVN) clean
 	rm -f probe-demo.jar
 
-.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd
+.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd test-fresh test-systemd

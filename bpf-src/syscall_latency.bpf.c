@@ -13,6 +13,11 @@
  * has no task storage the raw_tp pair with a hash keyed by tid is loaded
  * instead. Records are submitted without waking the consumer unless a quarter
  * of the ring is pending: it drains on its own timer.
+ *
+ * PIDs, in the filter and in the records, are those of the probe's own PID
+ * namespace: in a container they are the PIDs its user sees, and a process
+ * not visible there is never traced. In the initial namespace the check is
+ * pruned at load time, so the host pays nothing for it.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,9 +28,13 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define MAX_CGROUP_DEPTH 8 /* ancestors checked when matching a cgroup target */
+#define MAX_PID_NS_LEVEL 32 /* the kernel's limit on PID namespace nesting */
 
 /* Set before load. */
 const volatile __u32 exclude_tgid = 0; /* the consumer itself: never traced */
+/* The probe's PID namespace (dev and inode of /proc/self/ns/pid); 0: the initial one. */
+const volatile __u64 pidns_dev = 0;
+const volatile __u64 pidns_ino = 0;
 
 /* Changed at run time by the shim through the mmapped .bss/.data. */
 __u64 traced_tgids[MLP_TGID_WORDS] = {};
@@ -102,22 +111,78 @@ static __always_inline void count(enum mlp_counter which)
 		c->value[which]++;
 }
 
+/*
+ * The number of a struct pid in the probe's namespace, 0 if it has none there: the
+ * namespace's level is not known up front, so the levels are searched for its inode.
+ */
+static __always_inline __u32 pid_nr_in_probe_ns(struct pid *pid)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+
+	/* Level 0 is the initial namespace, which is never the probe's here. */
+	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL && i <= level; i++) {
+		struct pid_namespace *ns = NULL;
+		int nr = 0;
+
+		bpf_core_read(&ns, sizeof(ns), &pid->numbers[i].ns);
+		if (ns && BPF_CORE_READ(ns, ns.inum) == pidns_ino) {
+			bpf_core_read(&nr, sizeof(nr), &pid->numbers[i].nr);
+			return nr;
+		}
+	}
+	return 0;
+}
+
+/* A task's process id as the probe sees it (0: not visible there); for tasks other than current. */
+static __always_inline __u32 probe_tgid(struct task_struct *task)
+{
+	if (!pidns_ino)
+		return BPF_CORE_READ(task, tgid);
+	return pid_nr_in_probe_ns(BPF_CORE_READ(task, group_leader, thread_pid));
+}
+
+/*
+ * The current thread's tgid << 32 | tid as the probe sees them, from its ids in the initial
+ * namespace; 0 when it is not visible in the probe's namespace.
+ */
+static __always_inline __u64 probe_ids(__u64 host_pid_tgid)
+{
+	struct bpf_pidns_info ns;
+	struct task_struct *task;
+	__u32 tgid, tid;
+
+	if (!pidns_ino)
+		return host_pid_tgid;
+	if (!bpf_get_ns_current_pid_tgid(pidns_dev, pidns_ino, &ns, sizeof(ns)))
+		return (__u64)ns.tgid << 32 | ns.pid;
+	/* The helper knows only the thread's own namespace: one nested below the probe's is read here. */
+	task = (struct task_struct *)bpf_get_current_task();
+	tgid = pid_nr_in_probe_ns(BPF_CORE_READ(task, group_leader, thread_pid));
+	if (!tgid)
+		return 0;
+	tid = pid_nr_in_probe_ns(BPF_CORE_READ(task, thread_pid));
+	return (__u64)tgid << 32 | tid;
+}
+
 static __always_inline int is_traced(__u32 tgid)
 {
-	if (trace_all)
+	if (trace_all) {
+		if (pidns_ino && !tgid)
+			return 0; /* a process outside the probe's namespace */
 		return tgid != exclude_tgid;
+	}
 	return (traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)] >> (tgid & 63)) & 1;
 }
 
 static __always_inline void set_traced(__u32 tgid)
 {
-	if (tgid != exclude_tgid && tgid < MLP_TGID_WORDS * 64)
+	if (tgid && tgid != exclude_tgid && tgid < MLP_TGID_WORDS * 64)
 		__sync_fetch_and_or(&traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)], 1ULL << (tgid & 63));
 }
 
 static __always_inline void clear_traced(__u32 tgid)
 {
-	if (tgid < MLP_TGID_WORDS * 64)
+	if (tgid && tgid < MLP_TGID_WORDS * 64)
 		__sync_fetch_and_and(&traced_tgids[(tgid >> 6) & (MLP_TGID_WORDS - 1)], ~(1ULL << (tgid & 63)));
 }
 
@@ -221,7 +286,7 @@ int BPF_PROG(mlp_enter, struct pt_regs *regs, long id)
 {
 	struct thread_state *st;
 
-	if (!is_traced(bpf_get_current_pid_tgid() >> 32) || !syscall_wanted(id))
+	if (!is_traced(probe_ids(bpf_get_current_pid_tgid()) >> 32) || !syscall_wanted(id))
 		return 0;
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -238,7 +303,7 @@ int BPF_PROG(mlp_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(mlp_exit, struct pt_regs *regs, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = probe_ids(bpf_get_current_pid_tgid());
 	struct thread_state *st;
 
 	if (!is_traced(pid_tgid >> 32) || (syscall_filter_on && !syscall_wanted(exit_nr(regs))))
@@ -255,12 +320,12 @@ int BPF_PROG(mlp_exit, struct pt_regs *regs, long ret)
 SEC("raw_tp/sys_enter")
 int mlp_hash_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 host_ids = bpf_get_current_pid_tgid();
 	struct thread_state fresh = {};
 	long id = (long)ctx->args[1];
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid = (__u32)host_ids; /* the key: the exit hook removes it by the host's tid */
 
-	if (!is_traced(pid_tgid >> 32) || !syscall_wanted(id))
+	if (!is_traced(probe_ids(host_ids) >> 32) || !syscall_wanted(id))
 		return 0;
 	fresh.nr = id;
 	fresh.untrace_gen = untrace_gen;
@@ -273,8 +338,9 @@ int mlp_hash_enter(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sys_exit")
 int mlp_hash_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	__u64 host_ids = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = probe_ids(host_ids);
+	__u32 tid = (__u32)host_ids;
 	struct thread_state *st;
 
 	if (!is_traced(pid_tgid >> 32) ||
@@ -291,11 +357,12 @@ int mlp_hash_exit(struct bpf_raw_tracepoint_args *ctx)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(mlp_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 child_tgid = BPF_CORE_READ(child, tgid);
-	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
+	__u32 child_tgid, parent_tgid;
 
-	if (child_tgid == parent_tgid)
+	if (BPF_CORE_READ(child, tgid) == BPF_CORE_READ(parent, tgid))
 		return 0; /* a new thread, not a new process */
+	child_tgid = probe_tgid(child);
+	parent_tgid = probe_tgid(parent);
 	if ((follow_children && is_traced(parent_tgid)) ||
 	    (use_cgroups && cgroup_matches(BPF_CORE_READ(child, cgroups, dfl_cgrp))) || /* CLONE_INTO_CGROUP */
 	    (use_comms && comm_matches(child)))
@@ -307,7 +374,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(mlp_exec, struct task_struct *task)
 {
 	if (use_comms && comm_matches(task))
-		set_traced(BPF_CORE_READ(task, tgid));
+		set_traced(probe_tgid(task));
 	return 0;
 }
 
@@ -317,7 +384,7 @@ int BPF_PROG(mlp_cgroup_move, struct cgroup *dst, const char *path, struct task_
 	/* Moves within cgroup v1 hierarchies fire too; their ids are another sequence than v2's. */
 	if (use_cgroups && BPF_CORE_READ(dst, root) == BPF_CORE_READ(task, cgroups, dfl_cgrp, root) &&
 	    cgroup_matches(dst))
-		set_traced(BPF_CORE_READ(task, tgid));
+		set_traced(probe_tgid(task));
 	return 0;
 }
 
@@ -329,7 +396,7 @@ int BPF_PROG(mlp_proc_exit, struct task_struct *task)
 	bpf_map_delete_elem(&tid_states, &tid);
 	/* The last thread of the group: the tgid may be reused by an unrelated process. */
 	if (BPF_CORE_READ(task, signal, live.counter) == 0)
-		clear_traced(BPF_CORE_READ(task, tgid));
+		clear_traced(probe_tgid(task));
 	return 0;
 }
 

@@ -191,8 +191,18 @@ trap 'exit 130' INT TERM
 # ---- the servers: running units, or our own reference servers ----
 names=() pids=() urls=() units=()
 user=${SUDO_USER:-}
+# systemctl in a scope ("--user": the sudo user's manager). 'systemctl --user --machine=USER@' does not
+# reach it on systemd 252 (its bridge starts without XDG_RUNTIME_DIR), so it runs as that user.
+scoped_systemctl() {
+  if [ "${1:-}" = --user ]; then
+    shift
+    runuser -u "$user" -- env XDG_RUNTIME_DIR="/run/user/$(id -u "$user")" systemctl --user "$@"
+  else
+    systemctl "$@"
+  fi
+}
 list_units() { # $@: systemctl scope arguments
-  { systemctl "$@" list-units 'omnimind-mcp@*.service' --state=active --plain --no-legend 2>/dev/null || true; } | awk '{print $1}'
+  { scoped_systemctl "$@" list-units 'omnimind-mcp@*.service' --state=active --plain --no-legend 2>/dev/null || true; } | awk '{print $1}'
 }
 unit_port() { # $1 instance name, $2 env file
   local port
@@ -202,7 +212,7 @@ unit_port() { # $1 instance name, $2 env file
 if ! own_servers_given && command -v systemctl >/dev/null 2>&1; then
   scope=()
   if [ -n "$user" ]; then
-    scope=(--user "--machine=$user@")
+    scope=(--user)
     found=$(list_units "${scope[@]}")
   else
     found=""
@@ -211,7 +221,7 @@ if ! own_servers_given && command -v systemctl >/dev/null 2>&1; then
   for unit in $found; do
     name=${unit#omnimind-mcp@}; name=${name%.service}
     home=$(getent passwd "${user:-root}" | cut -d: -f6)
-    pid=$(systemctl "${scope[@]}" show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+    pid=$(scoped_systemctl "${scope[@]}" show -p MainPID --value "$unit" 2>/dev/null || echo 0)
     names+=("$name") pids+=("$pid") units+=("$unit")
     urls+=("http://127.0.0.1:$(unit_port "$name" "$home/.config/omnimind/mcp-$name.env")/mcp")
   done

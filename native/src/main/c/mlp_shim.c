@@ -15,6 +15,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -30,6 +31,9 @@
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 #define PRIVILEGE_HINT "needs CAP_BPF and CAP_PERFMON (or root): run with sudo, or give the process both as " \
 	"ambient capabilities (systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON)"
+#define PIDNS_HINT "run the probe in the host's PID namespace (docker: --pid=host, Kubernetes: hostPID: true)"
+#define PID_NS_PATH "/proc/self/ns/pid"
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode (the kernel's PROC_PID_INIT_INO) */
 
 _Static_assert(sizeof(struct syscall_event) == 40, "record layout changed: update the Java decoder");
 
@@ -271,6 +275,30 @@ static int copy_mcp_record(void *ctx, void *data, size_t size)
 	p->mcp_count++;
 	/* Stop while the largest record still fits: libbpf consumes the record it hands over. */
 	return p->mcp_capacity - p->mcp_used < MCP_ENTRY_MAX ? -ENOSPC : 0;
+/*
+ * The probe's PID namespace, for the BPF side to filter and report in it: *ino stays 0 in the
+ * initial namespace. Elsewhere the PIDs the Java side reads from /proc must be that namespace's
+ * too, or the PIDs it registers would be of another namespace.
+ */
+static int pid_namespace(uint64_t *dev, uint64_t *ino)
+{
+	char self[32];
+	struct stat st;
+	ssize_t len;
+
+	*dev = *ino = 0;
+	if (stat(PID_NS_PATH, &st))
+		return fail(-errno, "cannot tell the probe's PID namespace (%s: %s): mount /proc, or " PIDNS_HINT,
+			    PID_NS_PATH, strerror(errno));
+	if (st.st_ino == PROC_PID_INIT_INO)
+		return 0;
+	len = readlink("/proc/self", self, sizeof(self) - 1);
+	if (len <= 0 || (self[len] = 0, strtol(self, NULL, 10) != getpid()))
+		return fail(EXDEV, "/proc is not mounted for the probe's PID namespace: mount it there "
+			    "(unshare --pid --fork --mount-proc), or " PIDNS_HINT);
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
 }
 
 static int task_storage_supported(void)
@@ -282,8 +310,12 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 {
 	struct syscall_latency *skel;
 	struct epoll_event ev = { .events = EPOLLIN };
+	uint64_t pidns_dev, pidns_ino;
 	int err, use_storage;
 
+	err = pid_namespace(&pidns_dev, &pidns_ino);
+	if (err)
+		return err;
 	skel = syscall_latency__open();
 	if (!skel)
 		return error_with_privileges(-errno, "opening the BPF object");
@@ -308,12 +340,17 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	if (err)
 		return fail(err, "setting the ring buffer size to %u bytes: %s", ring_bytes, strerror(-err));
 	skel->rodata->exclude_tgid = exclude_tgid;
+	skel->rodata->pidns_dev = pidns_dev;
+	skel->rodata->pidns_ino = pidns_ino;
 	skel->bss->trace_all = !!(flags & MLP_OPEN_TRACE_ALL);
 	skel->bss->follow_children = !!(flags & MLP_OPEN_FOLLOW_CHILDREN);
 	/* Wake the consumer early only when a quarter of the ring is pending; it drains on its timer otherwise. */
 	skel->data->wakeup_bytes = ring_bytes / 4;
 
 	err = syscall_latency__load(skel);
+	if (err && pidns_ino && err != -EPERM && err != -EACCES) /* e.g. a kernel without bpf_get_ns_current_pid_tgid */
+		return error_with_privileges(err, "loading the BPF program for a PID namespace other than the host's; "
+					     PIDNS_HINT);
 	if (err)
 		return error_with_privileges(err, "loading the BPF program");
 

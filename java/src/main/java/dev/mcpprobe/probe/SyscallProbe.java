@@ -327,7 +327,7 @@ public final class SyscallProbe implements AutoCloseable {
     private static ProbeException failure(String what) {
         String message = Shim.mlp_last_error();
         ProbeException.Kind kind = message != null && message.contains("CAP_BPF") ? ProbeException.Kind.PRIVILEGES
-                : message != null && message.contains("BTF") ? ProbeException.Kind.UNSUPPORTED
+                : message != null && (message.contains("BTF") || message.contains("PID namespace")) ? ProbeException.Kind.UNSUPPORTED
                 : ProbeException.Kind.FAILED;
         return new ProbeException(kind, what + " failed: " + message);
     }
