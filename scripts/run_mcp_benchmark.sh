@@ -84,14 +84,14 @@ add_own_servers() {
     case "$unit" in *.service) ;; *@*) unit=$unit.service ;; *) unit=omnimind-mcp@$unit.service ;; esac
     name=${unit#omnimind-mcp@}; name=${name%.service}
     scope_args=()
-    if [ -n "$user" ] && systemctl --user "--machine=$user@" is-active --quiet "$unit" 2>/dev/null; then
-      scope_args=(--user "--machine=$user@"); targets+=(--user-unit "$unit")
+    if [ -n "$user" ] && scoped_systemctl --user is-active --quiet "$unit" 2>/dev/null; then
+      scope_args=(--user); targets+=(--user-unit "$unit")
     elif systemctl is-active --quiet "$unit" 2>/dev/null; then
       targets+=(--unit "$unit")
     else
       fail "unit $unit is not active (neither a user unit of ${user:-nobody} nor a system unit)"
     fi
-    pid=$(systemctl "${scope_args[@]}" show -p MainPID --value "$unit" 2>/dev/null || echo 0)
+    pid=$(scoped_systemctl ${scope_args[@]+"${scope_args[@]}"} show -p MainPID --value "$unit" 2>/dev/null || echo 0)
     home=$(getent passwd "${user:-root}" | cut -d: -f6)
     names+=("$name") pids+=("$pid") units+=("$unit")
     urls+=("http://127.0.0.1:$(unit_port "$name" "$home/.config/omnimind/mcp-$name.env")/mcp")
