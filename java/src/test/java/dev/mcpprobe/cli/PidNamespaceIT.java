@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * probe-demo.jar inside a PID namespace of its own, as in a container without --pid=host: what it
  * traces and the PIDs it reports are those of that namespace, and processes outside it are not traced.
- * dd with bs=1 count=N makes exactly N+3 reads and N+3 writes here.
+ * dd with bs=1 count=N makes N+3 reads and N+3 writes here, N+1 where dd finds no locale files (a
+ * minbase Debian): a count is checked to be within N..N+10, which a second traced dd would double.
  */
 @RequiresBpf
 class PidNamespaceIT {
@@ -36,8 +37,8 @@ class PidNamespaceIT {
                 "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=4000");
         assertEquals(0, run.status(), run.err());
         String last = ProbeDemoIT.lastLine(run.out());
-        assertEquals(4003, ProbeDemoIT.syscallCount(last, "read"), last);
-        assertEquals(4003, ProbeDemoIT.syscallCount(last, "write"), last);
+        assertDdCalls(4000, ProbeDemoIT.syscallCount(last, "read"), last);
+        assertDdCalls(4000, ProbeDemoIT.syscallCount(last, "write"), last);
         // The launched dd is the probe's child in the namespace, where the probe itself is PID 1.
         long tgid = reportedTgid(last);
         assertTrue(tgid > 1 && tgid < 100, "the namespace's PID expected, got " + tgid);
@@ -51,7 +52,7 @@ class PidNamespaceIT {
                 "--", "unshare", "--pid", "--fork", "dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=1500");
         assertEquals(0, run.status(), run.err());
         String last = ProbeDemoIT.lastLine(run.out());
-        assertEquals(1503, ProbeDemoIT.syscallCount(last, "write"), last);
+        assertDdCalls(1500, ProbeDemoIT.syscallCount(last, "write"), last);
         long tgid = reportedTgid(last);
         assertTrue(tgid > 1 && tgid < 100, "the probe's namespace's PID expected, got " + tgid);
     }
@@ -73,8 +74,8 @@ class PidNamespaceIT {
         assertEquals(0, run.status(), run.err() + Files.readString(dir.resolve("err")));
         String last = ProbeDemoIT.lastLine(run.out());
         // dd writes its three summary lines to /dev/null: still 3 writes beyond the copy.
-        assertEquals(3003, ProbeDemoIT.syscallCount(last, "read"), last);
-        assertEquals(3003, ProbeDemoIT.syscallCount(last, "write"), last);
+        assertDdCalls(3000, ProbeDemoIT.syscallCount(last, "read"), last);
+        assertDdCalls(3000, ProbeDemoIT.syscallCount(last, "write"), last);
         long pid = Long.parseLong(Files.readString(dir.resolve("pid")).strip());
         assertEquals(pid, reportedTgid(last), last);
     }
@@ -103,8 +104,8 @@ class PidNamespaceIT {
         Run run = finish(dir, inside);
         assertEquals(143, run.status(), run.err() + Files.readString(dir.resolve("err"))); // stopped by SIGTERM
         String last = ProbeDemoIT.lastLine(run.out());
-        assertEquals(2003, ProbeDemoIT.syscallCount(last, "read"), "only the namespace's nsdd: " + last);
-        assertEquals(2003, ProbeDemoIT.syscallCount(last, "write"), "only the namespace's nsdd: " + last);
+        assertDdCalls(2000, ProbeDemoIT.syscallCount(last, "read"), "only the namespace's nsdd: " + last);
+        assertDdCalls(2000, ProbeDemoIT.syscallCount(last, "write"), "only the namespace's nsdd: " + last);
     }
 
     @Test
@@ -168,5 +169,11 @@ class PidNamespaceIT {
             }
             Thread.sleep(10);
         }
+    }
+
+    /** dd bs=1 count=n: n plus the few reads and writes of its start-up and end. */
+    private static void assertDdCalls(long n, long actual, String context) {
+        org.junit.jupiter.api.Assertions.assertTrue(actual >= n && actual <= n + 10,
+                () -> "expected " + n + ".." + (n + 10) + " calls, got " + actual + ": " + context);
     }
 }
