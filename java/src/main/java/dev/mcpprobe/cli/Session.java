@@ -34,6 +34,10 @@ import java.util.concurrent.TimeUnit;
 final class Session {
     private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
     private static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** How long the final cut may wait for a consumer busy in its listener before it is read from outside. */
+    private static final long FINAL_CUT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Longest delay of an interval report while every batch comes back full (the ring never drains). */
+    private static final long REPORT_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How long a signal waits for the final report and the clean-up before the JVM exits anyway. */
     private static final long FINISH_TIMEOUT_S = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -51,7 +55,9 @@ final class Session {
         t.setDaemon(true);
         return t;
     });
-    private volatile long drainedNs;
+    private volatile long stopNs = Long.MAX_VALUE;
+    private volatile LossCounters finalLoss;
+    private final CountDownLatch finalCut = new CountDownLatch(1);
     private volatile String stopReason = "stopped";
 
     Session(Options options, PrintStream out, PrintStream err) {
@@ -127,26 +133,41 @@ final class Session {
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
         probe.start((batch, nowNs) -> {
+            if (finalLoss != null) {
+                return; // after the final cut: these calls ended after the run
+            }
             recorder.record(batch);
             names.see(batch);
-            if (batch.size() < batch.capacity()) {
-                // The ring was empty at nowNs: every call that ended before is recorded, a window may close.
-                if (recorder.isReportDue(nowNs)) {
-                    List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
-                    done.forEach(s -> printer.execute(() -> print(s)));
-                }
-                drainedNs = nowNs;
+            boolean drained = batch.size() < batch.capacity();
+            // A drained ring means every call that ended before nowNs is recorded; a consumer that
+            // never drains it still reports on the clock, at most REPORT_LAG_NS late.
+            if (drained ? recorder.isReportDue(nowNs) : recorder.isReportDue(nowNs - REPORT_LAG_NS)) {
+                List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, accounting(probe, recorder));
+                done.forEach(s -> printer.execute(() -> print(s)));
+            }
+            long stopAt = stopNs;
+            if (nowNs >= stopAt && (drained || nowNs - stopAt >= FINAL_DRAIN_TIMEOUT_NS)) {
+                // The final cut, here between two batches, where the accounting is exact: what the
+                // drain could not reach in time is counted as unread.
+                finalLoss = accounting(probe, recorder);
+                finalCut.countDown();
             }
         });
         probe.launched().ifPresent(this::stopWhenExits);
 
         waitForStop(probe, duration);
-        long stopNs = System.nanoTime();
-        // The consumer drains on its timer: wait until it has emptied the ring after the stop.
-        while (drainedNs < stopNs && System.nanoTime() - stopNs < FINAL_DRAIN_TIMEOUT_NS && probe.consumerFailure().isEmpty()) {
-            Thread.sleep(1);
+        stopNs = System.nanoTime();
+        // The consumer drains on its timer and cuts the final report itself (above).
+        while (!finalCut.await(100, TimeUnit.MILLISECONDS)) {
+            if (probe.consumerFailure().isPresent() || System.nanoTime() - stopNs > FINAL_CUT_TIMEOUT_NS) {
+                break;
+            }
         }
-        LossCounters loss = probe.lossCounters();
+        if (finalLoss == null && probe.consumerFailure().isEmpty()) {
+            // A consumer stuck in its listener: the best figures there are, read from here.
+            finalLoss = accounting(probe, recorder);
+        }
+        LossCounters loss = finalLoss != null ? finalLoss : LossCounters.ZERO;
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (probe.consumerFailure().isPresent()) {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
@@ -175,8 +196,14 @@ final class Session {
             }
         }
         err.println("Stopped (" + stopReason + ") after " + Durations.span(stopNs - recorder.startNs())
-                + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped.");
+                + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped"
+                + (loss.unread() != 0 ? ", " + loss.unread() + " unread (still in the ring)" : "") + ".");
         return status;
+    }
+
+    /** The probe's counters with what the recorder recorded: exact on the consumer thread, between batches. */
+    private static LossCounters accounting(SyscallProbe probe, LatencyRecorder recorder) {
+        return probe.lossCounters().withRecorded(recorder.recordedCount());
     }
 
     private void waitForStop(SyscallProbe probe, Duration duration) throws InterruptedException {

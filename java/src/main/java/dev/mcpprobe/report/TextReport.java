@@ -132,6 +132,12 @@ public final class TextReport {
         out.append("Events dropped: ").append(loss.dropped())
                 .append(" (ring buffer full); not timed: ").append(loss.stateFailures())
                 .append("; exits without entry: ").append(loss.orphanExits()).append('\n');
+        if (loss.dropped() != 0 || loss.unread() != 0) {
+            // Where every event went, when not every one was recorded.
+            out.append("Events: ").append(loss.emitted()).append(" emitted = ").append(loss.recorded())
+                    .append(" recorded + ").append(loss.dropped()).append(" dropped + ").append(loss.unread())
+                    .append(" unread (still in the ring)\n");
+        }
     }
 
     private static void appendTopSyscalls(StringBuilder out, LatencySnapshot snapshot) {
