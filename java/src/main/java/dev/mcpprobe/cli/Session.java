@@ -113,6 +113,7 @@ final class Session {
             if (mcp != null) {
                 mcp.close();
             }
+            names.close();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
