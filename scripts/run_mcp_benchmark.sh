@@ -50,11 +50,11 @@ if [ ! -f "$probe_jar" ] || [ ! -f "$servers_jar" ] || [ ! -f "$stress_jar" ]; t
 fi
 
 report_dir=${MCP_REPORT_DIR:-$root/data/test_reports}
-mkdir -p "$report_dir"
 stamp=$(date +%Y%m%d_%H%M%S)
-report=$report_dir/ebpf_mcp_latency_$stamp.txt
-report_json=${report%.txt}.json
 work=$(mktemp -d /tmp/mcp-benchmark.XXXXXX)
+# Composed in the private $work, then written by the probe's ReportFiles (no symlink followed, no file replaced).
+report=$work/report.txt
+report_json=$work/report.json
 started_pids=() probe_pid=""
 
 cleanup() {
@@ -186,6 +186,9 @@ verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verd
   if [ -s "$work/client.json" ]; then tr -d '\n' < "$work/client.json"; else printf 'null'; fi
   printf '}\n'
 } > "$report_json"
+write_report() { "$java" -cp "$probe_jar" dev.mcpprobe.cli.ReportFileTool "$report_dir" "$1" "$2" < "$3" || fail "cannot write the report to $report_dir"; }
+report=$(write_report "ebpf_mcp_latency_$stamp" txt "$report")
+report_json=$(write_report "$(basename "${report%.txt}")" json "$report_json")
 
 echo "$report"
 if [ "$stress_status" -ne 0 ]; then

@@ -8,6 +8,8 @@ import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.JsonReport;
+import dev.mcpprobe.report.ReportFiles;
+import dev.mcpprobe.report.SafeText;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
@@ -193,7 +195,7 @@ final class Session {
             LaunchedCommand launched = probe.launched().get();
             if (!launched.isAlive()) {
                 status = launched.process().exitValue();
-                err.println("'" + String.join(" ", launched.argv()) + "' exited with status " + status);
+                err.println("'" + SafeText.escape(String.join(" ", launched.argv())) + "' exited with status " + status);
             }
         }
         err.println("Stopped (" + stopReason + ") after " + Durations.span(stopNs - recorder.startNs())
@@ -273,17 +275,17 @@ final class Session {
         if (!options.pids().isEmpty()) {
             parts.add("PID " + String.join(",", options.pids().stream().map(String::valueOf).toList()));
         }
-        options.commands().forEach(c -> parts.add("command '" + c + "'"));
-        options.units().forEach(u -> parts.add("unit " + u));
-        options.userUnits().forEach(u -> parts.add("user unit " + u));
-        options.cgroups().forEach(c -> parts.add("cgroup " + c));
+        options.commands().forEach(c -> parts.add("command '" + SafeText.escape(c) + "'"));
+        options.units().forEach(u -> parts.add("unit " + SafeText.escape(u)));
+        options.userUnits().forEach(u -> parts.add("user unit " + SafeText.escape(u)));
+        options.cgroups().forEach(c -> parts.add("cgroup " + SafeText.escape(c)));
         if (options.all()) {
             parts.add("every process");
         }
         if (demoTargets != null) {
             parts.add(demoTargets);
         }
-        probe.launched().ifPresent(c -> parts.add("'" + String.join(" ", c.argv()) + "' (PID " + c.pid() + ") and its children"));
+        probe.launched().ifPresent(c -> parts.add("'" + SafeText.escape(String.join(" ", c.argv())) + "' (PID " + c.pid() + ") and its children"));
         String targets = String.join(", ", parts);
         return options.followChildren() && probe.launched().isEmpty() ? targets + " and their children" : targets;
     }
@@ -320,7 +322,7 @@ final class Session {
             throw new Options.UsageException("--out " + dir + " is a file, not a directory");
         }
         try {
-            Files.createDirectories(dir);
+            dir = ReportFiles.createDirectories(dir); // no symlink followed that someone else planted
         } catch (IOException e) {
             throw new Options.UsageException("cannot create the --out directory " + dir + " (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + ")");
@@ -334,9 +336,9 @@ final class Session {
     private void writeFiles(Path dir, String text, String json) {
         String base = "ebpf_mcp_latency_" + LocalDateTime.now().format(FILE_TIME);
         try {
-            Path txt = dir.resolve(base + ".txt");
-            Files.writeString(txt, text);
-            Files.writeString(dir.resolve(base + ".json"), json + "\n");
+            // Never through a planted symlink, never over an earlier report: see ReportFiles.
+            Path txt = ReportFiles.write(dir, base, "txt", text);
+            ReportFiles.write(dir, ReportFiles.baseOf(txt, "txt"), "json", json + "\n");
             err.println("Report written to " + txt + " (and .json)");
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.FAILED, "cannot write the report to " + dir + ": " + e.getMessage(), e);

@@ -75,7 +75,7 @@ public final class TextReport {
             case SINCE_START -> "since start, " + span;
             case WHOLE_RUN -> "whole run, " + span;
         };
-        return snapshot.subject().map(subject -> subject + ", " + window).orElse(window);
+        return snapshot.subject().map(subject -> SafeText.escape(subject) + ", " + window).orElse(window);
     }
 
     private static void appendPercentiles(StringBuilder out, LatencyDistribution calls) {
@@ -199,7 +199,7 @@ public final class TextReport {
         if (p.isOther()) {
             return "Other processes";
         }
-        String name = names.apply(p.tgid());
+        String name = SafeText.escape(names.apply(p.tgid())); // chosen by the traced process
         return name == null ? "Process " + p.tgid() : "Process " + p.tgid() + " (" + name + ")";
     }
 
