@@ -69,6 +69,13 @@ trap 'exit 130' INT TERM
 # ---- the servers: running units, or our own reference servers ----
 names=() pids=() urls=() units=()
 user=${SUDO_USER:-}
+# What this script starts runs as the user who ran sudo, never as root (PROBE_AS_ROOT=1 keeps root).
+as_user=()
+if [ "$(id -u)" = 0 ] && [ "${SUDO_UID:-0}" != 0 ] && [ -n "${SUDO_GID:-}" ] && [ -z "${PROBE_AS_ROOT:-}" ]; then
+  groups=--clear-groups; getent passwd "$SUDO_UID" >/dev/null && groups=--init-groups
+  as_user=(setpriv --reuid="$SUDO_UID" --regid="$SUDO_GID" "$groups" --)
+  chown "$SUDO_UID:$SUDO_GID" "$work" # they write their port, state and result files there
+fi
 list_units() { # $@: systemctl scope arguments
   { systemctl "$@" list-units 'omnimind-mcp@*.service' --state=active --plain --no-legend 2>/dev/null || true; } | awk '{print $1}'
 }
@@ -99,7 +106,8 @@ if [ ${#names[@]} -eq 0 ]; then
   source_note="reference servers started by this script"
   for name in thinking memory; do
     mkdir -p "$work/state-$name"
-    "$java" -XX:+ExitOnOutOfMemoryError -jar "$servers_jar" "$name" --transport http --port 0 \
+    [ ${#as_user[@]} -eq 0 ] || chown "$SUDO_UID:$SUDO_GID" "$work/state-$name"
+    "${as_user[@]}" "$java" -XX:+ExitOnOutOfMemoryError -jar "$servers_jar" "$name" --transport http --port 0 \
       --port-file "$work/$name.port" --state-dir "$work/state-$name" > "$work/$name.log" 2>&1 &
     started_pids+=($!)
     names+=("$name") pids+=($!) units+=("")
@@ -141,7 +149,7 @@ stress_args=(--duration "${duration}s" --concurrency "$concurrency" --json "$wor
 for url in "${urls[@]}"; do stress_args+=(--url "$url"); done
 for pid in "${pids[@]}"; do [ "$pid" -gt 0 ] && stress_args+=(--server-pid "$pid"); done
 stress_status=0
-"$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
+"${as_user[@]}" "$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
 
 kill -TERM "$probe_pid" # background jobs of a script ignore SIGINT
 probe_status=0

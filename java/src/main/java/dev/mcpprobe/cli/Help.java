@@ -24,7 +24,10 @@ final class Help {
               -a, --all                every process on the host except the probe itself
               -- COMMAND [ARGS...]     launch COMMAND, trace it and its children from its first syscall,
                                        stop when it exits; its exit status becomes the probe's.
-                                       Children are followed for the other targets too then
+                                       Children are followed for the other targets too then.
+                                       Run through sudo, COMMAND (and the demo's servers) run as the
+                                       user who ran sudo, with that user's groups
+                  --as-root            run COMMAND and the demo's servers as root instead
               -f, --follow-children    also trace processes that traced processes fork from now on
             With no target, a 5-second demo: the reference MCP servers under a light load when they are
             built (benchmarks/mcp/target), else a built-in workload of disk, sleep and TCP syscalls.
@@ -39,7 +42,8 @@ final class Help {
                   --format text|json   text (default), or one JSON object per report per line;
                                        the last one has "final": true
               -o, --out DIR            also write the final report to DIR/ebpf_mcp_latency_YYYYMMDD_HHMMSS.txt
-                                       and a .json twin (DIR is created)
+                                       and a .json twin (DIR is created; an existing name gets a
+                                       suffix, -1, -2, ...; through sudo the files are the user's)
                   --per-process        add a report per traced process to the final report
             Other:
                   --ring-size SIZE     kernel ring buffer, a power of two from 4K to 1G (default 8M)

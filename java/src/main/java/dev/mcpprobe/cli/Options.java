@@ -32,7 +32,8 @@ record Options(
         int ringBytes,
         boolean verbose,
         boolean help,
-        boolean version) {
+        boolean version,
+        boolean asRoot) {
 
     enum Format { TEXT, JSON }
 
@@ -42,7 +43,7 @@ record Options(
     static final int DEFAULT_RING_BYTES = 8 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
-            "--help", "--version");
+            "--help", "--version", "--as-root");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([KkMmGg]?)[Bb]?");
     /** The longest --interval and --threshold: a day, the recorder's limit (LatencyRecorder.Config.MAX_INTERVAL_NS). */
     static final Duration MAX_INTERVAL = Duration.ofNanos(dev.mcpprobe.record.LatencyRecorder.Config.MAX_INTERVAL_NS);
@@ -67,7 +68,7 @@ record Options(
         List<String> cgroups = new ArrayList<>();
         Set<Integer> syscalls = new LinkedHashSet<>();
         List<String> launch = List.of();
-        boolean all = false, follow = false, perProcess = false, verbose = false, help = false, version = false;
+        boolean all = false, follow = false, perProcess = false, verbose = false, help = false, version = false, asRoot = false;
         Duration interval = DEFAULT_INTERVAL, duration = null, threshold = DEFAULT_THRESHOLD;
         Format format = Format.TEXT;
         Path outDir = null;
@@ -133,13 +134,14 @@ record Options(
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
                 case "-V", "--version" -> version = true;
+                case "--as-root" -> asRoot = true;
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option '" + arg + "'"
                         : "unexpected argument '" + arg + "': put a command to launch after '--'");
             }
         }
         return new Options(pids, commands, units, userUnits, cgroups, all, launch, follow, interval, duration,
-                threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version);
+                threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version, asRoot);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {

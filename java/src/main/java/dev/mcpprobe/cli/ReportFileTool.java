@@ -1,6 +1,5 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.report.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 

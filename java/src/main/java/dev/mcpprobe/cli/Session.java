@@ -1,6 +1,7 @@
 package dev.mcpprobe.cli;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.probe.InvokingUser;
 import dev.mcpprobe.probe.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
@@ -8,7 +9,6 @@ import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.JsonReport;
-import dev.mcpprobe.report.ReportFiles;
 import dev.mcpprobe.report.SafeText;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
@@ -90,7 +90,7 @@ final class Session {
                 Optional<Path> jars = McpDemo.findJars();
                 if (jars.isPresent()) {
                     err.println("No target given: starting the reference MCP servers from " + jars.get() + " for a demo...");
-                    mcp = McpDemo.start(jars.get());
+                    mcp = McpDemo.start(jars.get(), launchUser().orElse(null));
                     demoTargets = "the MCP servers (PID " + mcp.pids().stream().map(String::valueOf)
                             .reduce((a, b) -> a + "," + b).orElse("") + ")";
                 }
@@ -256,6 +256,7 @@ final class Session {
         options.userUnits().forEach(b::userUnit);
         options.cgroups().forEach(b::cgroup);
         options.syscalls().forEach(b::syscall);
+        launchUser().ifPresent(b::launchAs);
         if (options.all()) {
             b.all();
         }
@@ -268,6 +269,11 @@ final class Session {
             b.launch(DemoWorkload.command(duration));
         }
         return b;
+    }
+
+    /** Who runs what the probe starts: the sudo user, unless --as-root (or not run through sudo). */
+    private Optional<InvokingUser> launchUser() {
+        return options.asRoot() ? Optional.empty() : InvokingUser.fromSudo();
     }
 
     private String describeTargets(SyscallProbe probe) {

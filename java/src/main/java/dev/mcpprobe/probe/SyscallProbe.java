@@ -329,6 +329,7 @@ public final class SyscallProbe implements AutoCloseable {
         private final List<String> userUnits = new ArrayList<>();
         private final Set<Integer> syscalls = new LinkedHashSet<>();
         private List<String> launch = List.of();
+        private InvokingUser launchAs;
         private boolean all;
         private boolean followChildren;
         private boolean forceHashFallback;
@@ -379,6 +380,12 @@ public final class SyscallProbe implements AutoCloseable {
         /** Starts {@code argv} and traces it, and its children, from its first syscall after exec. */
         public Builder launch(List<String> argv) {
             launch = List.copyOf(argv);
+            return this;
+        }
+
+        /** Runs the launched command as {@code user} (its ids and groups) instead of as this process; null: as this process. */
+        public Builder launchAs(InvokingUser user) {
+            launchAs = user;
             return this;
         }
 
@@ -493,7 +500,7 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_set_syscall_filter(handle, mask, mask.length), "setting the syscall filter");
                 }
                 if (!launch.isEmpty()) {
-                    probe.launched = LaunchedCommand.startStopped(launch);
+                    probe.launched = LaunchedCommand.startStopped(launch, launchAs);
                     probe.check(Shim.mlp_add_tgid(handle, (int) probe.launched.pid()), "adding the launched command");
                 }
                 probe.check(Shim.mlp_attach(handle), "attaching");

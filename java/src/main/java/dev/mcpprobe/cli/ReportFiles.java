@@ -1,5 +1,6 @@
-package dev.mcpprobe.report;
+package dev.mcpprobe.cli;
 
+import dev.mcpprobe.probe.InvokingUser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -118,7 +119,7 @@ public final class ReportFiles {
             }
             if (attrs.isSymbolicLink()) {
                 int owner = (Integer) Files.getAttribute(at, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-                if (owner != 0 && owner != effectiveUid()) {
+                if (owner != 0 && owner != InvokingUser.effectiveUid()) {
                     throw new IOException(at + " is a symlink owned by uid " + owner + ": not followed for a report");
                 }
                 if (!Files.isDirectory(at)) {
@@ -133,31 +134,9 @@ public final class ReportFiles {
 
     /** Run as root through sudo: {@code path} (just created by us, not a symlink) goes to SUDO_UID:SUDO_GID. */
     private static void handToInvokingUser(Path path) throws IOException {
-        OptionalInt uid = envId("SUDO_UID");
-        OptionalInt gid = envId("SUDO_GID");
-        if (effectiveUid() != 0 || uid.isEmpty() || gid.isEmpty()) {
-            return;
-        }
-        Files.setAttribute(path, "unix:gid", gid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-        Files.setAttribute(path, "unix:uid", uid.getAsInt(), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    /** A numeric id from the environment; empty when unset or not a plain non-negative number. */
-    static OptionalInt envId(String name) {
-        String value = System.getenv(name);
-        if (value == null || !value.matches("\\d{1,10}")) {
-            return OptionalInt.empty();
-        }
-        long id = Long.parseLong(value);
-        return id <= Integer.MAX_VALUE ? OptionalInt.of((int) id) : OptionalInt.empty();
-    }
-
-    /** This process's effective uid, read from the owner of /proc/self (no native call needed). */
-    static int effectiveUid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            return -1;
+        Optional<InvokingUser> user = InvokingUser.fromSudo();
+        if (user.isPresent()) {
+            user.get().own(path);
         }
     }
 
