@@ -31,6 +31,7 @@ public final class Shim {
         if (loaded) {
             return;
         }
+        NativeTempDir.ensure();
         try {
             Native.register(Shim.class, NativeLibrary.getInstance(LIBRARY, Shim.class.getClassLoader()));
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {

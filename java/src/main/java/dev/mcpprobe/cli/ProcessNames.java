@@ -41,7 +41,7 @@ final class ProcessNames implements AutoCloseable {
     private final LinkedHashMap<Key, Entry> byKey = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
-            if (size() <= MAX_PROCESSES) {
+            if (size() <= maxProcesses) {
                 return false;
             }
             latest.remove(eldest.getKey().tgid(), eldest.getKey());
@@ -54,9 +54,16 @@ final class ProcessNames implements AutoCloseable {
     /** Tgids queued and not yet looked up: the consumer queues each at most once at a time. */
     private final Set<Integer> queued = ConcurrentHashMap.newKeySet();
     private final Thread lookup;
+    private final int maxProcesses;
     private int lastSeen = NO_TGID;
 
     ProcessNames() {
+        this(MAX_PROCESSES);
+    }
+
+    /** With room for {@code maxProcesses} names (tests use a few). */
+    ProcessNames(int maxProcesses) {
+        this.maxProcesses = maxProcesses;
         lookup = new Thread(this::lookUpQueued, "process-names");
         lookup.setDaemon(true);
         lookup.start();

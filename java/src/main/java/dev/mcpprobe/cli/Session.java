@@ -35,11 +35,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session {
     private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
-    private static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
     /** How long the final cut may wait for a consumer busy in its listener before it is read from outside. */
     private static final long FINAL_CUT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
-    /** Longest delay of an interval report while every batch comes back full (the ring never drains). */
-    private static final long REPORT_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How long a signal waits for the final report and the clean-up before the JVM exits anyway. */
     private static final long FINISH_TIMEOUT_S = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -57,9 +54,6 @@ final class Session {
         t.setDaemon(true);
         return t;
     });
-    private volatile long stopNs = Long.MAX_VALUE;
-    private volatile LossCounters finalLoss;
-    private final CountDownLatch finalCut = new CountDownLatch(1);
     private volatile String stopReason = "stopped";
 
     Session(Options options, PrintStream out, PrintStream err) {
@@ -135,42 +129,14 @@ final class Session {
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
-        probe.start((batch, nowNs) -> {
-            if (finalLoss != null) {
-                return; // after the final cut: these calls ended after the run
-            }
-            recorder.record(batch);
-            names.see(batch);
-            boolean drained = batch.size() < batch.capacity();
-            // A drained ring means every call that ended before nowNs is recorded; a consumer that
-            // never drains it still reports on the clock, at most REPORT_LAG_NS late.
-            if (drained ? recorder.isReportDue(nowNs) : recorder.isReportDue(nowNs - REPORT_LAG_NS)) {
-                List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, accounting(probe, recorder));
-                done.forEach(s -> printer.execute(() -> print(s)));
-            }
-            long stopAt = stopNs;
-            if (nowNs >= stopAt && (drained || nowNs - stopAt >= FINAL_DRAIN_TIMEOUT_NS)) {
-                // The final cut, here between two batches, where the accounting is exact: what the
-                // drain could not reach in time is counted as unread.
-                finalLoss = accounting(probe, recorder);
-                finalCut.countDown();
-            }
-        });
+        ReportingListener listener = new ReportingListener(probe, recorder, names,
+                s -> printer.execute(() -> print(s))); // printed off the consumer thread
+        probe.start(listener);
         probe.launched().ifPresent(this::stopWhenExits);
 
         waitForStop(probe, duration);
-        stopNs = System.nanoTime();
-        // The consumer drains on its timer and cuts the final report itself (above).
-        while (!finalCut.await(100, TimeUnit.MILLISECONDS)) {
-            if (probe.consumerFailure().isPresent() || System.nanoTime() - stopNs > FINAL_CUT_TIMEOUT_NS) {
-                break;
-            }
-        }
-        if (finalLoss == null && probe.consumerFailure().isEmpty()) {
-            // A consumer stuck in its listener: the best figures there are, read from here.
-            finalLoss = accounting(probe, recorder);
-        }
-        LossCounters loss = finalLoss != null ? finalLoss : LossCounters.ZERO;
+        long stopNs = System.nanoTime();
+        LossCounters loss = listener.cutFinal(stopNs, FINAL_CUT_TIMEOUT_NS);
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (probe.consumerFailure().isPresent()) {
             throw new ProbeException(ProbeException.Kind.FAILED, "recording failed: " + probe.consumerFailure().get());
@@ -202,11 +168,6 @@ final class Session {
                 + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped"
                 + (loss.unread() != 0 ? ", " + loss.unread() + " unread (still in the ring)" : "") + ".");
         return status;
-    }
-
-    /** The probe's counters with what the recorder recorded: exact on the consumer thread, between batches. */
-    private static LossCounters accounting(SyscallProbe probe, LatencyRecorder recorder) {
-        return probe.lossCounters().withRecorded(recorder.recordedCount());
     }
 
     private void waitForStop(SyscallProbe probe, Duration duration) throws InterruptedException {
@@ -254,6 +215,7 @@ final class Session {
         options.commands().forEach(b::command);
         options.units().forEach(b::systemdUnit);
         options.userUnits().forEach(b::userUnit);
+        b.defaultUnitUser(System.getenv("PROBE_USER")); // the probe unit's setting: whose units --user-unit UNIT means
         options.cgroups().forEach(b::cgroup);
         options.syscalls().forEach(b::syscall);
         launchUser().ifPresent(b::launchAs);

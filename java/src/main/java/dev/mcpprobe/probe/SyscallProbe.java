@@ -330,6 +330,7 @@ public final class SyscallProbe implements AutoCloseable {
         private final Set<Integer> syscalls = new LinkedHashSet<>();
         private List<String> launch = List.of();
         private InvokingUser launchAs;
+        private String defaultUnitUser;
         private boolean all;
         private boolean followChildren;
         private boolean forceHashFallback;
@@ -371,9 +372,18 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
-        /** A user unit's processes (the invoking user's under sudo); followed across restarts. */
+        /**
+         * A user unit's processes, "USER:UNIT" or "UNIT" (then the user who ran sudo, or this
+         * process's user if not root); found only under that user's own manager. Followed across restarts.
+         */
         public Builder userUnit(String unit) {
             userUnits.add(unit);
+            return this;
+        }
+
+        /** The user of the {@link #userUnit} given without "USER:" (the probe unit's PROBE_USER). */
+        public Builder defaultUnitUser(String user) {
+            defaultUnitUser = user;
             return this;
         }
 
@@ -465,8 +475,8 @@ public final class SyscallProbe implements AutoCloseable {
                 LaunchedCommand.validate(launch);
             }
             List<Path> cgroups = new ArrayList<>(cgroupDirs);
-            systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, false)));
-            userUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, true)));
+            systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u)));
+            userUnits.forEach(u -> cgroups.addAll(SystemdUnits.userCgroups(u, defaultUnitUser)));
             Privileges.check();
             try {
                 Shim.load();
