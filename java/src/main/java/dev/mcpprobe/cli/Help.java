@@ -16,8 +16,10 @@ final class Help {
                                        repeatable
                   --unit UNIT          the processes of a running systemd system unit, e.g. nginx.service;
                                        followed across restarts; repeatable
-                  --user-unit UNIT     the same for a user unit (of the user who ran sudo), e.g.
-                                       omnimind-mcp@thinking
+                  --user-unit [USER:]UNIT
+                                       the same for a user unit of USER (default: $PROBE_USER, else
+                                       the user who ran sudo), e.g. omnimind-mcp@thinking; only that
+                                       user's own units, never another user's cgroups
                   --cgroup PATH        every process in a cgroup v2 directory and below it (processes that
                                        join later: up to 8 levels below), e.g. /sys/fs/cgroup/x.slice,
                                        or relative to the v2 root: /system.slice/x.service
