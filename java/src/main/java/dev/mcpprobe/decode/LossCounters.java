@@ -6,6 +6,11 @@ package dev.mcpprobe.decode;
  * thread that consumes the records, between two batches ({@link #balanced()}); the probe's
  * reports are cut there. Counters only grow while a probe runs, except {@code unread}.
  *
+ * <p>A whole-run report carries the counters since the start, {@code unread} being what was left in
+ * the ring at the end. An interval report carries their change over the interval ({@link #minus}),
+ * so that the intervals add up to the run; the identity holds for the changes too, {@code unread}
+ * then being the change in what the ring held (negative when the consumer caught up).
+ *
  * @param emitted       completed syscalls of traced processes the kernel made a record for:
  *                      submitted to the ring buffer, or dropped because it was full
  * @param dropped       completed syscalls lost because the ring buffer was full

@@ -57,7 +57,7 @@ public final class TextReport {
         appendPercentiles(out, total);
         appendWithoutWaits(out, snapshot);
         out.append("Failed calls (negative return): ").append(total.errorCount()).append('\n');
-        appendLoss(out, snapshot.loss());
+        appendLoss(out, snapshot.loss(), snapshot.kind() == dev.mcpprobe.snapshot.WindowKind.INTERVAL);
         appendTopSyscalls(out, snapshot);
         appendProcesses(out, snapshot.processes(), processNames);
         appendVerdict(out, snapshot);
@@ -128,7 +128,7 @@ public final class TextReport {
         out.append("): ").append(snapshot.verdictAction()).append('\n');
     }
 
-    private static void appendLoss(StringBuilder out, LossCounters loss) {
+    private static void appendLoss(StringBuilder out, LossCounters loss, boolean interval) {
         out.append("Events dropped: ").append(loss.dropped())
                 .append(" (ring buffer full); not timed: ").append(loss.stateFailures())
                 .append("; exits without entry: ").append(loss.orphanExits()).append('\n');
@@ -136,7 +136,7 @@ public final class TextReport {
             // Where every event went, when not every one was recorded.
             out.append("Events: ").append(loss.emitted()).append(" emitted = ").append(loss.recorded())
                     .append(" recorded + ").append(loss.dropped()).append(" dropped + ").append(loss.unread())
-                    .append(" unread (still in the ring)\n");
+                    .append(interval ? " unread (change in what the ring held)\n" : " unread (still in the ring)\n");
         }
     }
 
