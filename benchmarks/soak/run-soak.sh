@@ -19,7 +19,7 @@ OUT=$HERE/target/soak-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 # Private copies: a rebuild during the run must not change the jar under the JVM.
 cp "$ROOT/probe-demo.jar" "$OUT/probe-demo.jar"
-gcc -O2 -o "$OUT/syscall_loop" "$ROOT/benchmarks/overhead/src/main/c/syscall_loop.c"
+${CC:-clang} -O2 -o "$OUT/syscall_loop" "$ROOT/benchmarks/overhead/src/main/c/syscall_loop.c"
 
 # A minute longer than sampled, so the last sample is taken from a running probe.
 java -jar "$OUT/probe-demo.jar" --interval 1s --duration "$((MINUTES + 1))m" --format json \
