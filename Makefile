@@ -52,6 +52,9 @@ bench-overhead: all ## ns per getppid: untraced, empty-program floor, this probe
 bench-throughput: all ## a one-core syscall storm into the Java consumer: events/s, drops, consumer CPU (root)
 	benchmarks/overhead/run-throughput.sh
 
+bench-soak: all ## 30 min of ~1M syscalls/s into the CLI with 1 s intervals: RSS and heap each minute (root)
+	bash benchmarks/soak/run-soak.sh
+
 mcp-benchmark: all ## load the MCP servers while the probe measures them: make mcp-benchmark DURATION=60 CONCURRENCY=100 (root)
 	bash scripts/run_mcp_benchmark.sh $(DURATION) $(CONCURRENCY)
 
@@ -69,4 +72,4 @@ clean: ## remove build outputs
 	$(AS_USER) $(MVN) clean
 	rm -f probe-demo.jar
 
-.PHONY: help all test deps clean bench bench-overhead bench-throughput mcp-benchmark install-systemd test-fresh test-systemd
+.PHONY: help all test deps clean bench bench-overhead bench-throughput bench-soak mcp-benchmark install-systemd test-fresh test-systemd

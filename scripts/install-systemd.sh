@@ -125,6 +125,10 @@ if [[ $(id -u) -eq 0 ]]; then
     install_npm_packages "$opt_dir/node"
     install -m 0644 "$units/omnimind-mcp-probe.service" "$system_unit_dir/"
     echo "installed   $system_unit_dir/omnimind-mcp-probe.service"
+    # Whose user units the probe traces: this user's, never a search through every user's slice.
+    install -d -m 0755 "$system_unit_dir/omnimind-mcp-probe.service.d"
+    printf '[Service]\nEnvironment=PROBE_USER=%s\n' "$target_user" > "$system_unit_dir/omnimind-mcp-probe.service.d/probe-user.conf"
+    echo "installed   $system_unit_dir/omnimind-mcp-probe.service.d/probe-user.conf (PROBE_USER=$target_user)"
 else
     echo "skipped     /opt/mcp-latency-probe/*.jar and the system unit omnimind-mcp-probe.service: run as root (sudo make install-systemd)"
 fi

@@ -171,11 +171,11 @@ fi
 
 check_baseline
 report_dir=${MCP_REPORT_DIR:-$root/data/test_reports}
-mkdir -p "$report_dir"
 stamp=$(date +%Y%m%d_%H%M%S)
-report=$report_dir/ebpf_mcp_latency_$stamp.txt
-report_json=${report%.txt}.json
 work=$(mktemp -d /tmp/mcp-benchmark.XXXXXX)
+# Composed in the private $work, then written by the probe's ReportFiles (no symlink followed, no file replaced).
+report=$work/report.txt
+report_json=$work/report.json
 started_pids=() probe_pid=""
 
 cleanup() {
@@ -201,6 +201,13 @@ scoped_systemctl() {
     systemctl "$@"
   fi
 }
+# What this script starts runs as the user who ran sudo, never as root (PROBE_AS_ROOT=1 keeps root).
+as_user=()
+if [ "$(id -u)" = 0 ] && [ "${SUDO_UID:-0}" != 0 ] && [ -n "${SUDO_GID:-}" ] && [ -z "${PROBE_AS_ROOT:-}" ]; then
+  groups=--clear-groups; getent passwd "$SUDO_UID" >/dev/null && groups=--init-groups
+  as_user=(setpriv --reuid="$SUDO_UID" --regid="$SUDO_GID" "$groups" --)
+  chown "$SUDO_UID:$SUDO_GID" "$work" # they write their port, state and result files there
+fi
 list_units() { # $@: systemctl scope arguments
   { scoped_systemctl "$@" list-units 'omnimind-mcp@*.service' --state=active --plain --no-legend 2>/dev/null || true; } | awk '{print $1}'
 }
@@ -231,7 +238,8 @@ if [ ${#names[@]} -eq 0 ] && ! own_servers_given; then
   source_note="reference servers started by this script"
   for name in thinking memory; do
     mkdir -p "$work/state-$name"
-    "$java" -XX:+ExitOnOutOfMemoryError -jar "$servers_jar" "$name" --transport http --port 0 \
+    [ ${#as_user[@]} -eq 0 ] || chown "$SUDO_UID:$SUDO_GID" "$work/state-$name"
+    "${as_user[@]}" "$java" -XX:+ExitOnOutOfMemoryError -jar "$servers_jar" "$name" --transport http --port 0 \
       --port-file "$work/$name.port" --state-dir "$work/state-$name" > "$work/$name.log" 2>&1 &
     started_pids+=($!)
     names+=("$name") pids+=($!) units+=("")
@@ -275,7 +283,7 @@ for url in "${urls[@]}"; do case $url in http*) stress_args+=(--url "$url") ;; e
 for pid in "${pids[@]}"; do [ "$pid" -gt 0 ] && stress_args+=(--server-pid "$pid"); done
 stress_args+=(${own_stress_args[@]+"${own_stress_args[@]}"})
 stress_status=0
-"$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
+"${as_user[@]}" "$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
 
 kill -TERM "$probe_pid" # background jobs of a script ignore SIGINT
 probe_status=0
@@ -320,6 +328,9 @@ verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verd
   if [ -s "$work/client.json" ]; then tr -d '\n' < "$work/client.json"; else printf 'null'; fi
   printf '}\n'
 } > "$report_json"
+write_report() { "$java" -cp "$probe_jar" dev.mcpprobe.cli.ReportFileTool "$report_dir" "$1" "$2" < "$3" || fail "cannot write the report to $report_dir"; }
+report=$(write_report "ebpf_mcp_latency_$stamp" txt "$report")
+report_json=$(write_report "$(basename "${report%.txt}")" json "$report_json")
 
 echo "$report"
 compare_status=0

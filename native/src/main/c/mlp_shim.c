@@ -55,6 +55,7 @@ struct probe {
 	int32_t mcp_capacity; /* bytes */
 	int32_t mcp_used;
 	int32_t mcp_count;
+	uint64_t consumed; /* records copied out since open: the consumer's position, in records */
 };
 
 struct slot {
@@ -203,6 +204,7 @@ static int copy_record(void *ctx, void *data, size_t size)
 	if (size != sizeof(struct syscall_event))
 		return 0; /* cannot happen with our program; never copy a partial record */
 	memcpy(p->batch + (size_t)p->count * sizeof(struct syscall_event), data, sizeof(struct syscall_event));
+	__atomic_store_n(&p->consumed, p->consumed + 1, __ATOMIC_RELEASE);
 	/* A negative return stops libbpf after this record, which it has already consumed. */
 	return ++p->count == p->capacity ? -ENOSPC : 0;
 }
@@ -275,6 +277,8 @@ static int copy_mcp_record(void *ctx, void *data, size_t size)
 	p->mcp_count++;
 	/* Stop while the largest record still fits: libbpf consumes the record it hands over. */
 	return p->mcp_capacity - p->mcp_used < MCP_ENTRY_MAX ? -ENOSPC : 0;
+}
+
 /*
  * The probe's PID namespace, for the BPF side to filter and report in it: *ino stays 0 in the
  * initial namespace. Elsewhere the PIDs the Java side reads from /proc must be that namespace's
@@ -636,7 +640,7 @@ static int drain(struct probe *p, void *buffer, int32_t capacity)
 	return p->count;
 }
 
-int mlp_poll(int handle, void *buffer, int32_t capacity, int32_t timeout_ms)
+int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms)
 {
 	struct epoll_event events[2];
 	struct slot *slot;
@@ -648,6 +652,12 @@ int mlp_poll(int handle, void *buffer, int32_t capacity, int32_t timeout_ms)
 	if (!buffer || capacity <= 0) {
 		release(slot);
 		return fail(EINVAL, "poll needs a buffer and a capacity > 0");
+	}
+	/* Never trust the caller's count alone: the records must fit the bytes it says it has. */
+	if (buffer_bytes < 0 || (uint64_t)capacity > (uint64_t)buffer_bytes / sizeof(struct syscall_event)) {
+		release(slot);
+		return fail(EINVAL, "a buffer of %lld bytes cannot hold %d records of %zu bytes",
+			    (long long)buffer_bytes, capacity, sizeof(struct syscall_event));
 	}
 	pthread_mutex_lock(&p->drain_lock);
 	n = drain(p, buffer, capacity);
@@ -690,9 +700,15 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 			for (int c = 0; c < cpus; c++)
 				out[n] += per_cpu[c].value[n];
 		}
+		uint64_t produced = __atomic_load_n(p->producer_pos, __ATOMIC_ACQUIRE) / roundup_record_bytes();
+
 		if (capacity > MLP_EMITTED)
-			out[MLP_EMITTED] = __atomic_load_n(p->producer_pos, __ATOMIC_ACQUIRE) /
-					   roundup_record_bytes();
+			out[MLP_EMITTED] = produced;
+		/* One more slot, when asked for: records still in the ring (exact on the consuming thread). */
+		if (capacity > MLP_COUNTER_COUNT) {
+			out[MLP_COUNTER_COUNT] = produced - __atomic_load_n(&p->consumed, __ATOMIC_ACQUIRE);
+			n++;
+		}
 	}
 	free(per_cpu);
 	release(slot);

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#define MLP_ABI_VERSION 1
+#define MLP_ABI_VERSION 2
 
 /* mlp_open flags */
 #define MLP_OPEN_FOLLOW_CHILDREN 0x1 /* trace the children a traced process forks */
@@ -53,12 +53,16 @@ int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words);
 
 /*
  * Copies up to capacity records (mlp_record_size() bytes each) into buffer and
- * returns how many. Drains what is pending first; waits up to timeout_ms only
+ * returns how many; buffer_bytes is its size, checked against capacity.
+ * Drains what is pending first; waits up to timeout_ms only
  * when nothing is. Returns 0 when woken by mlp_close.
  */
-int mlp_poll(int handle, void *buffer, int32_t capacity, int32_t timeout_ms);
+int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms);
 
-/* Sums the per-CPU counters into out[0..capacity); returns how many were written. */
+/*
+ * Sums the per-CPU counters into out[0..capacity); returns how many were written. With room for
+ * mlp_counter_count() + 1, the last is the number of records still in the ring (unread).
+ */
 int mlp_read_counters(int handle, uint64_t *out, int32_t capacity);
 
 /* ---- --mcp (probes opened with MLP_OPEN_MCP) ---- */

@@ -60,7 +60,7 @@ struct shim {
 	int (*attach)(int);
 	int (*add_tgid)(int, uint32_t);
 	int (*remove_tgid)(int, uint32_t);
-	int (*poll)(int, void *, int32_t, int32_t);
+	int (*poll)(int, void *, int64_t, int32_t, int32_t);
 	int (*read_counters)(int, uint64_t *, int32_t);
 	int (*close)(int);
 	const char *(*last_error)(void);
@@ -160,7 +160,7 @@ static void *consume(void *arg)
 
 	pin(c->cpu);
 	while (!c->stop) {
-		int n = c->shim->poll(c->handle, c->buffer, BATCH_RECORDS, POLL_MS);
+		int n = c->shim->poll(c->handle, c->buffer, (int64_t)BATCH_RECORDS * RECORD_BYTES_MAX, BATCH_RECORDS, POLL_MS);
 
 		if (n < 0)
 			break;

@@ -9,6 +9,7 @@ public final class LibC {
     public static final int SIGCONT = 18;
 
     static {
+        NativeTempDir.ensure();
         Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
 

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
  * or {@code -errno}; {@link #mlp_last_error()} then explains, on the same thread.
  */
 public final class Shim {
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     public static final int OPEN_FOLLOW_CHILDREN = 0x1;
     public static final int OPEN_TRACE_ALL = 0x2;
     public static final int OPEN_FORCE_HASH = 0x4;
@@ -32,6 +32,7 @@ public final class Shim {
         if (loaded) {
             return;
         }
+        NativeTempDir.ensure();
         try {
             Native.register(Shim.class, NativeLibrary.getInstance(LIBRARY, Shim.class.getClassLoader()));
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
@@ -65,8 +66,11 @@ public final class Shim {
     public static native int mlp_set_follow_children(int handle, int on);
     public static native int mlp_set_syscall_filter(int handle, long[] mask, int words);
 
-    /** {@code buffer} must be direct; returns the records copied into it or {@code -errno}. */
-    public static native int mlp_poll(int handle, ByteBuffer buffer, int capacity, int timeoutMs);
+    /**
+     * {@code buffer} must be direct and {@code bufferBytes} its size, which the shim checks against
+     * {@code capacity} records; returns the records copied into it or {@code -errno}.
+     */
+    public static native int mlp_poll(int handle, ByteBuffer buffer, long bufferBytes, int capacity, int timeoutMs);
     public static native int mlp_read_counters(int handle, long[] out, int capacity);
     public static native int mlp_close(int handle);
 

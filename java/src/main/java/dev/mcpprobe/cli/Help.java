@@ -17,15 +17,20 @@ final class Help {
                                        repeatable
                   --unit UNIT          the processes of a running systemd system unit, e.g. nginx.service;
                                        followed across restarts; repeatable
-                  --user-unit UNIT     the same for a user unit (of the user who ran sudo), e.g.
-                                       omnimind-mcp@thinking
+                  --user-unit [USER:]UNIT
+                                       the same for a user unit of USER (default: $PROBE_USER, else
+                                       the user who ran sudo), e.g. omnimind-mcp@thinking; only that
+                                       user's own units, never another user's cgroups
                   --cgroup PATH        every process in a cgroup v2 directory and below it (processes that
                                        join later: up to 8 levels below), e.g. /sys/fs/cgroup/x.slice,
                                        or relative to the v2 root: /system.slice/x.service
               -a, --all                every process on the host except the probe itself
               -- COMMAND [ARGS...]     launch COMMAND, trace it and its children from its first syscall,
                                        stop when it exits; its exit status becomes the probe's.
-                                       Children are followed for the other targets too then
+                                       Children are followed for the other targets too then.
+                                       Run through sudo, COMMAND (and the demo's servers) run as the
+                                       user who ran sudo, with that user's groups
+                  --as-root            run COMMAND and the demo's servers as root instead
               -f, --follow-children    also trace processes that traced processes fork from now on
             With no target, a 5-second demo: the reference MCP servers under a light load when they are
             built (benchmarks/mcp/target), else a built-in workload of disk, sleep and TCP syscalls.
@@ -43,7 +48,8 @@ final class Help {
                                        and a .json twin, a self-contained .html (plots, tables; opens in
                                        any browser, no network) and an .hlog (HdrHistogram interval log:
                                        a histogram per interval, tagged all, without_waits and
-                                       syscall:NAME, for HistogramLogAnalyzer) (DIR is created)
+                                       syscall:NAME, for HistogramLogAnalyzer) (DIR is created; an existing
+                                       name gets a suffix, -1, -2, ...; through sudo the files are the user's)
                   --per-process        add a report per traced process to the final report
             Prometheus:
                   --prometheus [HOST:]PORT  serve the whole run's histograms and counters at

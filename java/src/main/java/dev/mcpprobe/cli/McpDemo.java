@@ -1,5 +1,6 @@
 package dev.mcpprobe.cli;
 
+import dev.mcpprobe.probe.InvokingUser;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -24,16 +25,29 @@ final class McpDemo implements AutoCloseable {
 
     private final Path jars;
     private final Path work;
+    /** Who the servers and the load run as (the sudo user); null: as this process. */
+    private final InvokingUser as;
     private final List<Process> servers = new ArrayList<>();
     private final List<String> urls = new ArrayList<>();
     private Process load;
 
-    private McpDemo(Path jars) throws IOException {
+    private McpDemo(Path jars, InvokingUser as) throws IOException {
         this.jars = jars;
-        this.work = Files.createTempDirectory("mlp-mcp-demo");
+        this.as = as;
+        this.work = Files.createTempDirectory("mlp-mcp-demo"); // 0700
+        if (as != null) {
+            as.own(work); // the servers write their port files and state here
+        }
     }
 
-    /** Where mcp-servers.jar and mcp-stress.jar are: next to this jar, or in the build tree around it. */
+    /** Where the jars are installed by scripts/install-systemd.sh. */
+    static final Path INSTALLED = Path.of("/opt/mcp-latency-probe");
+
+    /**
+     * Where mcp-servers.jar and mcp-stress.jar are: next to this jar, in the build tree around it,
+     * or installed. Never the working directory: run as root from someone else's checkout, the
+     * probe would execute their jars.
+     */
     static Optional<Path> findJars() {
         List<Path> candidates = new ArrayList<>();
         try {
@@ -42,9 +56,9 @@ final class McpDemo implements AutoCloseable {
             candidates.add(self.resolve("benchmarks/mcp/target"));
             candidates.add(self.resolve("../../benchmarks/mcp/target")); // java/target/probe-demo.jar
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            // Not from a jar file: only the working directory is looked at.
+            // Not from a jar file: only the installed location is looked at.
         }
-        candidates.add(Path.of("benchmarks/mcp/target"));
+        candidates.add(INSTALLED);
         return candidates.stream()
                 .filter(dir -> Files.isRegularFile(dir.resolve(SERVERS_JAR)) && Files.isRegularFile(dir.resolve(STRESS_JAR)))
                 .map(Path::normalize)
@@ -52,8 +66,8 @@ final class McpDemo implements AutoCloseable {
     }
 
     /** Starts both servers and waits until they listen; the probe is attached to {@link #pids()} next. */
-    static McpDemo start(Path jars) throws IOException, InterruptedException {
-        McpDemo demo = new McpDemo(jars);
+    static McpDemo start(Path jars, InvokingUser as) throws IOException, InterruptedException {
+        McpDemo demo = new McpDemo(jars, as);
         try {
             for (String name : SERVERS) {
                 demo.startServer(name);
@@ -82,21 +96,38 @@ final class McpDemo implements AutoCloseable {
 
     /** Sends load for {@code duration}; the probe is attached by now. */
     void startLoad(Duration duration) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-jar", jars.resolve(STRESS_JAR).toString(),
+        List<String> cmd = asUser(List.of(java(), "-jar", jars.resolve(STRESS_JAR).toString(),
                 "--duration", duration.toMillis() + "ms", "--concurrency", Integer.toString(CONCURRENCY), "--quiet"));
         urls.forEach(u -> cmd.addAll(List.of("--url", u)));
-        load = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        load = environment(new ProcessBuilder(cmd)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(work.resolve("stress.log").toFile()).start();
     }
 
     private void startServer(String name) throws IOException {
-        Path state = Files.createDirectories(work.resolve("state-" + name));
-        servers.add(new ProcessBuilder(java(), "-XX:+ExitOnOutOfMemoryError", "-jar", jars.resolve(SERVERS_JAR).toString(),
-                name, "--transport", "http", "--port", "0", "--port-file", work.resolve(name + ".port").toString(),
-                "--state-dir", state.toString())
+        Path state = Files.createDirectory(work.resolve("state-" + name));
+        if (as != null) {
+            as.own(state);
+        }
+        servers.add(environment(new ProcessBuilder(asUser(List.of(java(), "-XX:+ExitOnOutOfMemoryError", "-jar",
+                jars.resolve(SERVERS_JAR).toString(), name, "--transport", "http", "--port", "0",
+                "--port-file", work.resolve(name + ".port").toString(), "--state-dir", state.toString()))))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(work.resolve(name + ".log").toFile())
                 .start());
+    }
+
+    /** {@code command}, started as the invoking user when there is one. */
+    private List<String> asUser(List<String> command) {
+        List<String> full = new ArrayList<>(as != null ? as.commandPrefix() : List.of());
+        full.addAll(command);
+        return full;
+    }
+
+    private ProcessBuilder environment(ProcessBuilder builder) {
+        if (as != null) {
+            as.applyEnvironment(builder.environment());
+        }
+        return builder;
     }
 
     private int awaitPort(String name, Process server) throws IOException, InterruptedException {

@@ -35,7 +35,8 @@ record Options(
         boolean version,
         PrometheusAddress prometheus,
         boolean prometheusPerProcess,
-        boolean mcp) {
+        boolean mcp,
+        boolean asRoot) {
 
     enum Format { TEXT, JSON }
 
@@ -45,8 +46,10 @@ record Options(
     static final int DEFAULT_RING_BYTES = 8 << 20;
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
-            "--help", "--version", "--prometheus-per-process", "--mcp");
+            "--help", "--version", "--prometheus-per-process", "--mcp", "--as-root");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([KkMmGg]?)[Bb]?");
+    /** The longest --interval and --threshold: a day, the recorder's limit (LatencyRecorder.Config.MAX_INTERVAL_NS). */
+    static final Duration MAX_INTERVAL = Duration.ofNanos(dev.mcpprobe.record.LatencyRecorder.Config.MAX_INTERVAL_NS);
 
     /** A mistake in the command line: the message is the whole explanation. */
     static final class UsageException extends Exception {
@@ -68,7 +71,7 @@ record Options(
         List<String> cgroups = new ArrayList<>();
         Set<Integer> syscalls = new LinkedHashSet<>();
         List<String> launch = List.of();
-        boolean all = false, follow = false, perProcess = false, verbose = false, help = false, version = false;
+        boolean all = false, follow = false, perProcess = false, verbose = false, help = false, version = false, asRoot = false;
         boolean mcp = false;
         Duration interval = DEFAULT_INTERVAL, duration = null, threshold = DEFAULT_THRESHOLD;
         Format format = Format.TEXT;
@@ -108,13 +111,23 @@ record Options(
                 case "-f", "--follow-children" -> follow = true;
                 case "-i", "--interval" -> {
                     interval = parseDuration(value != null ? value : next(args, ++i, arg), arg);
+                    if (interval.compareTo(MAX_INTERVAL) > 0) {
+                        throw new UsageException("--interval " + args[i].replaceFirst("^--interval=", "")
+                                + " is above the maximum of 1 day");
+                    }
                     if (interval.compareTo(MIN_INTERVAL) < 0) {
                         throw new UsageException("--interval " + args[i].replaceFirst("^--interval=", "")
                                 + " is below the minimum of 100ms: a report per interval must have time to be printed");
                     }
                 }
                 case "-d", "--duration" -> duration = parseDuration(value != null ? value : next(args, ++i, arg), arg);
-                case "-t", "--threshold" -> threshold = parseDuration(value != null ? value : next(args, ++i, arg), arg);
+                case "-t", "--threshold" -> {
+                    threshold = parseDuration(value != null ? value : next(args, ++i, arg), arg);
+                    if (threshold.compareTo(MAX_INTERVAL) > 0) {
+                        throw new UsageException("--threshold " + args[i].replaceFirst("^--threshold=", "")
+                                + " is above the maximum of 1 day");
+                    }
+                }
                 case "-s", "--syscalls" -> {
                     for (String s : (value != null ? value : next(args, ++i, arg)).split(",")) {
                         syscalls.add(parseSyscall(s, syscallTable));
@@ -130,6 +143,7 @@ record Options(
                 case "-v", "--verbose" -> verbose = true;
                 case "-h", "--help" -> help = true;
                 case "-V", "--version" -> version = true;
+                case "--as-root" -> asRoot = true;
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown option '" + arg + "'"
                         : "unexpected argument '" + arg + "': put a command to launch after '--'");
@@ -140,7 +154,7 @@ record Options(
         }
         return new Options(pids, commands, units, userUnits, cgroups, all, launch, follow, interval, duration,
                 threshold, syscalls, format, outDir, perProcess, ringBytes, verbose, help, version,
-                prometheus, prometheusPerProcess, mcp);
+                prometheus, prometheusPerProcess, mcp, asRoot);
     }
 
     private static String next(String[] args, int i, String option) throws UsageException {
@@ -185,8 +199,11 @@ record Options(
             case "m" -> 60e9;
             default -> 3600e9;
         };
-        if (nanos < 1 || nanos > 1e18) {
+        if (nanos < 1) {
             throw new UsageException("duration '" + s + "' for " + option + " must be positive (e.g. 500ms, 10s, 2m)");
+        }
+        if (nanos > 1e18) {
+            throw new UsageException("duration '" + s + "' for " + option + " is too long (at most 31 years)");
         }
         return Duration.ofNanos((long) nanos);
     }
@@ -214,7 +231,8 @@ record Options(
     private static int parseRingSize(String s) throws UsageException {
         Matcher m = SIZE.matcher(s.trim());
         long bytes = -1;
-        if (m.matches()) {
+        // Above 1G in any unit is out of range: checked before the shift, which then cannot overflow.
+        if (m.matches() && m.group(1).length() <= 10 && Long.parseLong(m.group(1)) <= (1L << 30)) {
             int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
                 case "K" -> 10;
                 case "M" -> 20;

@@ -76,9 +76,8 @@ final class PrometheusExport implements AutoCloseable {
     void publishIfRequested(LatencyRecorder recorder, SyscallProbe probe, long nowNs) {
         if (latest.isRequested()) {
             latest.publish(() -> {
-                LossCounters loss = probe.lossCounters();
-                long unread = Math.max(0, loss.emitted() - probe.delivered());
-                return new ProbeState(Map.of(target, recorder.sinceStart(nowNs, loss)), loss, unread, ringBytes);
+                LossCounters loss = probe.lossCounters().withRecorded(recorder.recordedCount());
+                return new ProbeState(Map.of(target, recorder.sinceStart(nowNs, loss)), loss, Math.max(0, loss.unread()), ringBytes);
             });
         }
     }

@@ -3,6 +3,7 @@ package dev.mcpprobe.cli;
 import dev.mcpprobe.decode.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.mcp.McpTracker;
+import dev.mcpprobe.probe.InvokingUser;
 import dev.mcpprobe.probe.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
@@ -14,6 +15,7 @@ import dev.mcpprobe.report.HtmlReport;
 import dev.mcpprobe.report.IntervalHistograms;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.report.McpReport;
+import dev.mcpprobe.report.SafeText;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
@@ -39,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session {
     private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
-    private static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    /** How long the final cut may wait for a consumer busy in its listener before it is read from outside. */
+    private static final long FINAL_CUT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** How long a signal waits for the final report and the clean-up before the JVM exits anyway. */
     private static final long FINISH_TIMEOUT_S = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -57,7 +60,6 @@ final class Session {
         t.setDaemon(true);
         return t;
     });
-    private volatile long drainedNs;
     private volatile String stopReason = "stopped";
     /** --mcp: fed on the consumer thread, read after it stopped. */
     private final McpTracker mcpTracker;
@@ -91,7 +93,7 @@ final class Session {
                 Optional<Path> jars = McpDemo.findJars();
                 if (jars.isPresent()) {
                     err.println("No target given: starting the reference MCP servers from " + jars.get() + " for a demo...");
-                    mcp = McpDemo.start(jars.get());
+                    mcp = McpDemo.start(jars.get(), launchUser().orElse(null));
                     demoTargets = "the MCP servers (PID " + mcp.pids().stream().map(String::valueOf)
                             .reduce((a, b) -> a + "," + b).orElse("") + ")";
                 }
@@ -116,6 +118,7 @@ final class Session {
             if (mcp != null) {
                 mcp.close();
             }
+            names.close();
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -139,33 +142,16 @@ final class Session {
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
-        probe.start((batch, nowNs) -> {
-            recorder.record(batch);
-            names.see(batch);
-            if (batch.size() < batch.capacity()) {
-                // The ring was empty at nowNs: every call that ended before is recorded, a window may close.
-                if (recorder.isReportDue(nowNs)) {
-                    List<LatencySnapshot> done = recorder.rotateIfDue(nowNs, probe.lossCounters());
-                    done.forEach(s -> printer.execute(() -> {
-                        intervals.add(s);
-                        print(s);
-                    }));
-                }
-                if (prometheus != null) {
-                    prometheus.publishIfRequested(recorder, probe, nowNs);
-                }
-                drainedNs = nowNs;
-            }
-        });
+        ReportingListener listener = new ReportingListener(probe, recorder, names, s -> printer.execute(() -> {
+            intervals.add(s);
+            print(s); // printed off the consumer thread
+        }), prometheus == null ? null : nowNs -> prometheus.publishIfRequested(recorder, probe, nowNs));
+        probe.start(listener);
         probe.launched().ifPresent(this::stopWhenExits);
 
         waitForStop(probe, duration);
         long stopNs = System.nanoTime();
-        // The consumer drains on its timer: wait until it has emptied the ring after the stop.
-        while (drainedNs < stopNs && System.nanoTime() - stopNs < FINAL_DRAIN_TIMEOUT_NS && probe.consumerFailure().isEmpty()) {
-            Thread.sleep(1);
-        }
-        LossCounters loss = probe.lossCounters();
+        LossCounters loss = listener.cutFinal(stopNs, FINAL_CUT_TIMEOUT_NS);
         long[] payloadLoss = mcpTracker != null ? probe.payloadCounters() : null;
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (prometheus != null) {
@@ -200,11 +186,12 @@ final class Session {
             LaunchedCommand launched = probe.launched().get();
             if (!launched.isAlive()) {
                 status = launched.process().exitValue();
-                err.println("'" + String.join(" ", launched.argv()) + "' exited with status " + status);
+                err.println("'" + SafeText.escape(String.join(" ", launched.argv())) + "' exited with status " + status);
             }
         }
         err.println("Stopped (" + stopReason + ") after " + Durations.span(stopNs - recorder.startNs())
-                + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped.");
+                + ": " + whole.total().count() + " syscalls traced, " + loss.dropped() + " dropped"
+                + (loss.unread() != 0 ? ", " + loss.unread() + " unread (still in the ring)" : "") + ".");
         return status;
     }
 
@@ -256,8 +243,10 @@ final class Session {
         options.commands().forEach(b::command);
         options.units().forEach(b::systemdUnit);
         options.userUnits().forEach(b::userUnit);
+        b.defaultUnitUser(System.getenv("PROBE_USER")); // the probe unit's setting: whose units --user-unit UNIT means
         options.cgroups().forEach(b::cgroup);
         options.syscalls().forEach(b::syscall);
+        launchUser().ifPresent(b::launchAs);
         if (options.all()) {
             b.all();
         }
@@ -272,22 +261,27 @@ final class Session {
         return b;
     }
 
+    /** Who runs what the probe starts: the sudo user, unless --as-root (or not run through sudo). */
+    private Optional<InvokingUser> launchUser() {
+        return options.asRoot() ? Optional.empty() : InvokingUser.fromSudo();
+    }
+
     private String describeTargets(SyscallProbe probe) {
         List<String> parts = new ArrayList<>();
         if (!options.pids().isEmpty()) {
             parts.add("PID " + String.join(",", options.pids().stream().map(String::valueOf).toList()));
         }
-        options.commands().forEach(c -> parts.add("command '" + c + "'"));
-        options.units().forEach(u -> parts.add("unit " + u));
-        options.userUnits().forEach(u -> parts.add("user unit " + u));
-        options.cgroups().forEach(c -> parts.add("cgroup " + c));
+        options.commands().forEach(c -> parts.add("command '" + SafeText.escape(c) + "'"));
+        options.units().forEach(u -> parts.add("unit " + SafeText.escape(u)));
+        options.userUnits().forEach(u -> parts.add("user unit " + SafeText.escape(u)));
+        options.cgroups().forEach(c -> parts.add("cgroup " + SafeText.escape(c)));
         if (options.all()) {
             parts.add("every process");
         }
         if (demoTargets != null) {
             parts.add(demoTargets);
         }
-        probe.launched().ifPresent(c -> parts.add("'" + String.join(" ", c.argv()) + "' (PID " + c.pid() + ") and its children"));
+        probe.launched().ifPresent(c -> parts.add("'" + SafeText.escape(String.join(" ", c.argv())) + "' (PID " + c.pid() + ") and its children"));
         String targets = String.join(", ", parts);
         return options.followChildren() && probe.launched().isEmpty() ? targets + " and their children" : targets;
     }
@@ -324,7 +318,7 @@ final class Session {
             throw new Options.UsageException("--out " + dir + " is a file, not a directory");
         }
         try {
-            Files.createDirectories(dir);
+            dir = ReportFiles.createDirectories(dir); // no symlink followed that someone else planted
         } catch (IOException e) {
             throw new Options.UsageException("cannot create the --out directory " + dir + " (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + ")");
@@ -338,11 +332,12 @@ final class Session {
     private void writeFiles(Path dir, String text, String json, String html, String hlog) {
         String base = "ebpf_mcp_latency_" + LocalDateTime.now().format(FILE_TIME);
         try {
-            Path txt = dir.resolve(base + ".txt");
-            Files.writeString(txt, text);
-            Files.writeString(dir.resolve(base + ".json"), json + "\n");
-            Files.writeString(dir.resolve(base + ".html"), html);
-            Files.writeString(dir.resolve(base + ".hlog"), hlog);
+            // Never through a planted symlink, never over an earlier report: see ReportFiles.
+            Path txt = ReportFiles.write(dir, base, "txt", text);
+            String written = ReportFiles.baseOf(txt, "txt");
+            ReportFiles.write(dir, written, "json", json + "\n");
+            ReportFiles.write(dir, written, "html", html);
+            ReportFiles.write(dir, written, "hlog", hlog);
             err.println("Report written to " + txt + " (and .json, .html, .hlog)");
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.FAILED, "cannot write the report to " + dir + ": " + e.getMessage(), e);

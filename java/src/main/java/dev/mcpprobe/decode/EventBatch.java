@@ -21,17 +21,21 @@ public final class EventBatch {
         }
     }
 
+    /** The most records a batch holds: 1M records (48 MiB), far more than one poll can drain usefully. */
+    public static final int MAX_CAPACITY = 1 << 20;
+
     private final ByteBuffer buffer;
     private final LongBuffer words;
     private final int capacity;
     private int size;
 
-    /** A batch with room for {@code capacity} records, in native (off-heap) memory. */
+    /** A batch with room for {@code capacity} (1..{@link #MAX_CAPACITY}) records, in native (off-heap) memory. */
     public static EventBatch allocate(int capacity) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("batch capacity must be > 0, got " + capacity);
+        if (capacity <= 0 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("batch capacity must be 1.." + MAX_CAPACITY + " records, got " + capacity);
         }
-        return new EventBatch(ByteBuffer.allocateDirect(capacity * RecordLayout.RECORD_BYTES), capacity);
+        // The native buffer's size is the shim's only bound: never let the product wrap.
+        return new EventBatch(ByteBuffer.allocateDirect(Math.multiplyExact(capacity, RecordLayout.RECORD_BYTES)), capacity);
     }
 
     private EventBatch(ByteBuffer buffer, int capacity) {

@@ -114,6 +114,12 @@ public final class Syscalls {
 
     public String arch() { return arch; }
 
+    /**
+     * Numbers 0..tableSize()-1 are this architecture's syscalls (or gaps in its table, named
+     * {@code syscall_N}); a recorder counts every other number in one "unknown" row.
+     */
+    public int tableSize() { return names.length; }
+
     /** The name of syscall {@code nr}, or {@code syscall_<nr>} when the table does not know it. */
     public String name(int nr) {
         return nr >= 0 && nr < names.length ? names[nr] : "syscall_" + nr;

@@ -50,6 +50,15 @@ public final class Cgroups {
         return dir;
     }
 
+    /**
+     * {@code relative} (as systemd or /proc prints it, "/system.slice/x.service") under the v2
+     * root, normalised; null when it would leave the root ("..", a path of another mount).
+     */
+    public static Path under(Path root, String relative) {
+        Path dir = root.resolve(relative.replaceFirst("^/+", "")).normalize();
+        return dir.startsWith(root) ? dir : null;
+    }
+
     /** The kernel's id of the cgroup at {@code dir}, or empty when it does not exist (a unit between restarts). */
     public static OptionalLong id(Path dir) {
         try {
@@ -64,7 +73,7 @@ public final class Cgroups {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
                 if (line.startsWith("0::")) {
-                    return Optional.of(v2Root().resolve(line.substring(3).replaceFirst("^/+", "")));
+                    return Optional.ofNullable(under(v2Root(), line.substring(3)));
                 }
             }
         } catch (IOException e) {

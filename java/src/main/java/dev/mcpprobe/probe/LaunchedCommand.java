@@ -51,13 +51,22 @@ public final class LaunchedCommand {
         throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cannot execute '" + cmd + "': command not found in PATH");
     }
 
-    /** Starts the command stopped before its exec; returns once the kernel reports it stopped. */
-    static LaunchedCommand startStopped(List<String> argv) {
-        List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c", STOP_THEN_EXEC));
+    /**
+     * Starts the command stopped before its exec; returns once the kernel reports it stopped.
+     * With a user, the stopping shell already runs as that user (setpriv before it): the command
+     * never runs with the probe's privileges, and the switch is not traced.
+     */
+    static LaunchedCommand startStopped(List<String> argv, InvokingUser as) {
+        List<String> shell = new ArrayList<>(as != null ? as.commandPrefix() : List.of());
+        shell.addAll(List.of("/bin/sh", "-c", STOP_THEN_EXEC));
         shell.addAll(argv);
         Process process;
         try {
-            process = new ProcessBuilder(shell).inheritIO().start();
+            ProcessBuilder builder = new ProcessBuilder(shell).inheritIO();
+            if (as != null) {
+                as.applyEnvironment(builder.environment());
+            }
+            process = builder.start();
         } catch (IOException e) {
             throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cannot start '" + argv.get(0) + "': " + e.getMessage(), e);
         }

@@ -42,8 +42,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SyscallProbe implements AutoCloseable {
     public static final int DEFAULT_RING_BYTES = 8 << 20;
+    /** The kernel's limit for a BPF ring buffer is larger; a consumer cannot drain more in time anyway. */
+    public static final int MAX_RING_BYTES = 1 << 30;
     public static final int DEFAULT_BATCH_RECORDS = 4096;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
+    /** A consumer that sleeps longer than this between drains lets any ring overflow under load. */
+    public static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(10);
     private static final long CGROUP_REFRESH_NS = TimeUnit.SECONDS.toNanos(1);
     /** --mcp: payload records copied per poll, at most (each up to McpRecordLayout.ENTRY_MAX bytes). */
     private static final int PAYLOAD_BATCH_BYTES = 1 << 20;
@@ -86,7 +90,7 @@ public final class SyscallProbe implements AutoCloseable {
 
     private int pollInto(EventBatch batch, int timeoutMs) {
         ensureOpen();
-        int n = Shim.mlp_poll(handle, batch.buffer(), batch.capacity(), timeoutMs);
+        int n = Shim.mlp_poll(handle, batch.buffer(), batch.buffer().capacity(), batch.capacity(), timeoutMs);
         if (n < 0) {
             batch.clear();
             ensureOpen(); // closed while polling
@@ -174,15 +178,23 @@ public final class SyscallProbe implements AutoCloseable {
         return delivered;
     }
 
-    /** The kernel's counters: emitted, dropped because the ring was full, and the other losses. */
+    /**
+     * Where every event went: emitted (submitted to the ring or dropped because it was full),
+     * dropped, the other losses, delivered to Java ({@code recorded}) and still in the ring
+     * ({@code unread}). Read on the consuming thread between two batches (in a {@link BatchListener},
+     * or after {@link #poll}), {@link LossCounters#balanced()} holds exactly.
+     */
     public LossCounters lossCounters() {
         ensureOpen();
-        long[] c = new long[Shim.mlp_counter_count()];
+        int kernelCounters = Shim.mlp_counter_count();
+        long[] c = new long[kernelCounters + 1]; // + the records still in the ring
+        long deliveredBefore = delivered;
         if (Shim.mlp_read_counters(handle, c, c.length) < 0) {
             ensureOpen(); // closed meanwhile
             throw failure("reading the loss counters");
         }
-        return new LossCounters(c[0], c[1], c[2], c[3]);
+        long submitted = c[0];
+        return new LossCounters(submitted + c[1], c[1], c[2], c[3], deliveredBefore, c[kernelCounters]);
     }
 
     /** Traces process {@code pid} (all its threads); with follow-children, also what it forks from now on. */
@@ -357,6 +369,8 @@ public final class SyscallProbe implements AutoCloseable {
         private final List<String> userUnits = new ArrayList<>();
         private final Set<Integer> syscalls = new LinkedHashSet<>();
         private List<String> launch = List.of();
+        private InvokingUser launchAs;
+        private String defaultUnitUser;
         private boolean all;
         private boolean followChildren;
         private boolean forceHashFallback;
@@ -399,15 +413,30 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
-        /** A user unit's processes (the invoking user's under sudo); followed across restarts. */
+        /**
+         * A user unit's processes, "USER:UNIT" or "UNIT" (then the user who ran sudo, or this
+         * process's user if not root); found only under that user's own manager. Followed across restarts.
+         */
         public Builder userUnit(String unit) {
             userUnits.add(unit);
+            return this;
+        }
+
+        /** The user of the {@link #userUnit} given without "USER:" (the probe unit's PROBE_USER). */
+        public Builder defaultUnitUser(String user) {
+            defaultUnitUser = user;
             return this;
         }
 
         /** Starts {@code argv} and traces it, and its children, from its first syscall after exec. */
         public Builder launch(List<String> argv) {
             launch = List.copyOf(argv);
+            return this;
+        }
+
+        /** Runs the launched command as {@code user} (its ids and groups) instead of as this process; null: as this process. */
+        public Builder launchAs(InvokingUser user) {
+            launchAs = user;
             return this;
         }
 
@@ -432,28 +461,29 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
-        /** Kernel ring buffer size: a power of two of at least 4096 bytes; each record takes 48. */
+        /** Kernel ring buffer size: a power of two from 4096 bytes to {@link #MAX_RING_BYTES}; each record takes 48. */
         public Builder ringBufferBytes(int bytes) {
-            if (bytes < 4096 || Integer.bitCount(bytes) != 1) {
-                throw new IllegalArgumentException("ring buffer size must be a power of two >= 4096 bytes, got " + bytes);
+            if (bytes < 4096 || bytes > MAX_RING_BYTES || Integer.bitCount(bytes) != 1) {
+                throw new IllegalArgumentException("ring buffer size must be a power of two from 4096 to "
+                        + MAX_RING_BYTES + " bytes, got " + bytes);
             }
             ringBytes = bytes;
             return this;
         }
 
-        /** Records copied per poll by the consumer thread. */
+        /** Records copied per poll by the consumer thread: 1 to {@link EventBatch#MAX_CAPACITY}. */
         public Builder batchRecords(int records) {
-            if (records <= 0) {
-                throw new IllegalArgumentException("batch size must be > 0");
+            if (records <= 0 || records > EventBatch.MAX_CAPACITY) {
+                throw new IllegalArgumentException("batch size must be 1.." + EventBatch.MAX_CAPACITY + " records, got " + records);
             }
             batchRecords = records;
             return this;
         }
 
-        /** How often the consumer drains the ring when nothing wakes it earlier (default 10 ms). */
+        /** How often the consumer drains the ring when nothing wakes it earlier: 1 ms to {@link #MAX_POLL_INTERVAL} (default 10 ms). */
         public Builder pollInterval(Duration interval) {
-            if (interval.isNegative() || interval.isZero()) {
-                throw new IllegalArgumentException("poll interval must be > 0");
+            if (interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(MAX_POLL_INTERVAL) > 0) {
+                throw new IllegalArgumentException("poll interval must be 1 ms.." + MAX_POLL_INTERVAL.toSeconds() + " s, got " + interval);
             }
             pollInterval = interval;
             return this;
@@ -495,8 +525,8 @@ public final class SyscallProbe implements AutoCloseable {
                 LaunchedCommand.validate(launch);
             }
             List<Path> cgroups = new ArrayList<>(cgroupDirs);
-            systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, false)));
-            userUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u, true)));
+            systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u)));
+            userUnits.forEach(u -> cgroups.addAll(SystemdUnits.userCgroups(u, defaultUnitUser)));
             Privileges.check();
             try {
                 Shim.load();
@@ -543,7 +573,7 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_set_syscall_filter(handle, mask, mask.length), "setting the syscall filter");
                 }
                 if (!launch.isEmpty()) {
-                    probe.launched = LaunchedCommand.startStopped(launch);
+                    probe.launched = LaunchedCommand.startStopped(launch, launchAs);
                     probe.check(Shim.mlp_add_tgid(handle, (int) probe.launched.pid()), "adding the launched command");
                 }
                 probe.check(Shim.mlp_attach(handle), "attaching");

@@ -54,16 +54,20 @@ public final class LatencyRecorder {
          * holds the open window, the whole run, and a spare or two.
          */
         public static final int DEFAULT_MAX_PROCESSES = 256;
+        /** The most processes counted one by one: 4096 of them cost ~200 MB per window held. */
+        public static final int MAX_PROCESSES = 4096;
+        /** The longest interval: a day (window arithmetic stays far from overflow). */
+        public static final long MAX_INTERVAL_NS = 86_400_000_000_000L;
 
         public Config {
-            if (intervalNs <= 0) {
-                throw new IllegalArgumentException("interval must be > 0 ns, got " + intervalNs);
+            if (intervalNs <= 0 || intervalNs > MAX_INTERVAL_NS) {
+                throw new IllegalArgumentException("interval must be 1.." + MAX_INTERVAL_NS + " ns, got " + intervalNs);
             }
-            if (thresholdNs < 0) {
-                throw new IllegalArgumentException("threshold must be >= 0 ns, got " + thresholdNs);
+            if (thresholdNs < 0 || thresholdNs > MAX_INTERVAL_NS) {
+                throw new IllegalArgumentException("threshold must be 0.." + MAX_INTERVAL_NS + " ns, got " + thresholdNs);
             }
-            if (maxProcesses <= 0) {
-                throw new IllegalArgumentException("maxProcesses must be > 0, got " + maxProcesses);
+            if (maxProcesses <= 0 || maxProcesses > MAX_PROCESSES) {
+                throw new IllegalArgumentException("maxProcesses must be 1.." + MAX_PROCESSES + ", got " + maxProcesses);
             }
             Objects.requireNonNull(syscalls, "syscalls");
         }
@@ -92,6 +96,12 @@ public final class LatencyRecorder {
         }
     }
 
+    /**
+     * Closed windows waiting for {@link #rotateIfDue}: past this, the two oldest are reported as one
+     * longer window (every call kept), so a consumer that never catches up holds bounded memory.
+     */
+    public static final int MAX_CLOSED_WINDOWS = 4;
+
     private final Config config;
     private final long startNs;
     private final WindowStats sinceStart;
@@ -102,6 +112,8 @@ public final class LatencyRecorder {
     private long windowEndNs;
     private LossCounters lossAtLastReport = LossCounters.ZERO;
     private boolean finished;
+    /** Calls recorded since the start: the "recorded" of the probe's event accounting. */
+    private long recorded;
     /** The batch being recorded, copied out of native memory; grows to the largest batch seen. */
     private long[] batchWords = new long[0];
 
@@ -134,10 +146,12 @@ public final class LatencyRecorder {
     /** Records every call of the batch. */
     public void record(EventBatch batch) {
         long[] words = batchWords;
-        if (words.length < batch.capacity() * EventBatch.WORDS_PER_RECORD) {
-            words = batchWords = new long[batch.capacity() * EventBatch.WORDS_PER_RECORD];
+        int needed = Math.multiplyExact(batch.capacity(), EventBatch.WORDS_PER_RECORD);
+        if (words.length < needed) {
+            words = batchWords = new long[needed];
         }
         int size = batch.copyWords(words);
+        recorded += size;
         // The per-call work sits in this loop rather than behind a call per event: C2 will not
         // inline a per-event method that it has already compiled on its own into a large body.
         for (int i = 0; i < size; i++) {
@@ -162,6 +176,7 @@ public final class LatencyRecorder {
      * @param nr        the syscall number
      */
     public void record(long endNs, long latencyNs, long ret, int tgid, int nr) {
+        recorded++;
         if (endNs >= windowEndNs || endNs < windowStartNs) {
             recordOutsideOpenWindow(endNs, latencyNs, ret, tgid, nr);
             return;
@@ -191,8 +206,14 @@ public final class LatencyRecorder {
         current.record(latencyNs, ret, tgid, nr);
     }
 
+    /** Calls recorded since the start (each {@code record} call and every record of each batch). */
+    public long recordedCount() { return recorded; }
+
     /** Closes the open window and opens the one that contains {@code nowNs} (>= the open window's end). */
     private void closeOpenWindow(long nowNs) {
+        while (closed.size() >= MAX_CLOSED_WINDOWS - 1) {
+            mergeOldestClosed();
+        }
         closed.add(new ClosedWindow(windowStartNs, windowEndNs, current));
         current = takeSpare();
         long interval = config.intervalNs();
@@ -203,6 +224,22 @@ public final class LatencyRecorder {
         }
         windowStartNs = nextStartNs;
         windowEndNs = nextStartNs + interval;
+    }
+
+    /** The two oldest closed windows become one that spans both, with the calls of both. */
+    private void mergeOldestClosed() {
+        ClosedWindow oldest = closed.poll();
+        ClosedWindow next = closed.poll();
+        WindowStats stats = next.stats;
+        if (oldest.stats != null) {
+            if (stats == null) {
+                stats = oldest.stats;
+            } else {
+                stats.add(oldest.stats);
+                recycle(oldest.stats);
+            }
+        }
+        closed.addFirst(new ClosedWindow(oldest.startNs, next.endNs, stats));
     }
 
     /**

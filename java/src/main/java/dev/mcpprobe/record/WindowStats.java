@@ -9,7 +9,6 @@ import dev.mcpprobe.snapshot.SyscallLatency;
 import dev.mcpprobe.snapshot.Verdict;
 import dev.mcpprobe.snapshot.WindowKind;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,8 +18,10 @@ import java.util.List;
  * its calls without waits the sum of the syscalls that are not waits, made when a snapshot is taken.
  */
 final class WindowStats {
-    /** Numbers beyond this are not syscalls; such calls are counted under {@link #UNKNOWN_NR}. */
-    private static final int MAX_SYSCALL_NR = 1 << 16;
+    /**
+     * The row of every call whose number is not in the architecture's table (a traced process may
+     * call any number; each would otherwise cost a row of its own per window).
+     */
     static final int UNKNOWN_NR = -1;
     private static final long NS_PER_US = 1_000;
 
@@ -28,8 +29,8 @@ final class WindowStats {
     /** Calls at least this long may count for the threshold or a verdict limit. */
     private final long rareFromNs;
     private final Syscalls syscalls;
-    /** By syscall number, allocated when a syscall is first seen. */
-    private LatencyStats[] bySyscall = new LatencyStats[Syscalls.MAX_FILTERABLE];
+    /** By syscall number, allocated when a syscall is first seen; never longer than the table. */
+    private final LatencyStats[] bySyscall;
     private LatencyStats unknownSyscall;
     private final ProcessTable processes;
 
@@ -37,6 +38,7 @@ final class WindowStats {
         this.thresholdNs = thresholdNs;
         this.rareFromNs = Math.min(thresholdNs, Verdict.EXCELLENT_BELOW_NS - 1) + 1;
         this.syscalls = syscalls;
+        this.bySyscall = new LatencyStats[syscalls.tableSize()];
         this.processes = new ProcessTable(maxProcesses);
     }
 
@@ -63,14 +65,12 @@ final class WindowStats {
     }
 
     private LatencyStats newSyscallStats(int nr) {
-        if (nr < 0 || nr >= MAX_SYSCALL_NR) {
+        // Decided before anything is allocated for the number: outside the table is one row.
+        if (nr < 0 || nr >= bySyscall.length) {
             if (unknownSyscall == null) {
                 unknownSyscall = new LatencyStats(false);
             }
             return unknownSyscall;
-        }
-        if (nr >= bySyscall.length) {
-            bySyscall = Arrays.copyOf(bySyscall, Integer.highestOneBit(nr) << 1);
         }
         if (bySyscall[nr] == null) {
             bySyscall[nr] = new LatencyStats(syscalls.isBlockingWait(nr));

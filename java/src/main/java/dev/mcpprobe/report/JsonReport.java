@@ -59,6 +59,9 @@ public final class JsonReport {
         field(out, "dropped", loss.dropped());
         field(out, "orphan_exits", loss.orphanExits());
         field(out, "state_failures", loss.stateFailures());
+        // emitted = recorded + dropped + unread (unread: still in the ring when the report was cut)
+        field(out, "recorded", loss.recorded());
+        field(out, "unread", loss.unread());
         out.append('}');
         field(out, "high_latency_calls", total.highLatencyCount());
         field(out, "threshold_ns", snapshot.thresholdNs());

@@ -57,7 +57,7 @@ public final class TextReport {
         appendPercentiles(out, total);
         appendWithoutWaits(out, snapshot);
         out.append("Failed calls (negative return): ").append(total.errorCount()).append('\n');
-        appendLoss(out, snapshot.loss());
+        appendLoss(out, snapshot.loss(), snapshot.kind() == dev.mcpprobe.snapshot.WindowKind.INTERVAL);
         appendTopSyscalls(out, snapshot);
         appendProcesses(out, snapshot.processes(), processNames);
         appendVerdict(out, snapshot);
@@ -75,7 +75,7 @@ public final class TextReport {
             case SINCE_START -> "since start, " + span;
             case WHOLE_RUN -> "whole run, " + span;
         };
-        return snapshot.subject().map(subject -> subject + ", " + window).orElse(window);
+        return snapshot.subject().map(subject -> SafeText.escape(subject) + ", " + window).orElse(window);
     }
 
     private static void appendPercentiles(StringBuilder out, LatencyDistribution calls) {
@@ -128,10 +128,16 @@ public final class TextReport {
         out.append("): ").append(snapshot.verdictAction()).append('\n');
     }
 
-    private static void appendLoss(StringBuilder out, LossCounters loss) {
+    private static void appendLoss(StringBuilder out, LossCounters loss, boolean interval) {
         out.append("Events dropped: ").append(loss.dropped())
                 .append(" (ring buffer full); not timed: ").append(loss.stateFailures())
                 .append("; exits without entry: ").append(loss.orphanExits()).append('\n');
+        if (loss.dropped() != 0 || loss.unread() != 0) {
+            // Where every event went, when not every one was recorded.
+            out.append("Events: ").append(loss.emitted()).append(" emitted = ").append(loss.recorded())
+                    .append(" recorded + ").append(loss.dropped()).append(" dropped + ").append(loss.unread())
+                    .append(interval ? " unread (change in what the ring held)\n" : " unread (still in the ring)\n");
+        }
     }
 
     private static void appendTopSyscalls(StringBuilder out, LatencySnapshot snapshot) {
@@ -193,7 +199,7 @@ public final class TextReport {
         if (p.isOther()) {
             return "Other processes";
         }
-        String name = names.apply(p.tgid());
+        String name = SafeText.escape(names.apply(p.tgid())); // chosen by the traced process
         return name == null ? "Process " + p.tgid() : "Process " + p.tgid() + " (" + name + ")";
     }
 

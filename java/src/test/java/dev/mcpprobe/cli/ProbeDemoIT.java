@@ -51,6 +51,7 @@ class ProbeDemoIT {
             throw new AssertionError("probe-demo did not finish: " + cmd);
         }
         errReader.join();
+        HostileTargetsIT.assertBalanced(out); // every JSON report of every run: emitted = recorded + dropped + unread
         return new Run(p.exitValue(), out, err.toString());
     }
 
@@ -208,7 +209,9 @@ class ProbeDemoIT {
                 Arguments.of(List.of("--pid", "999999999"), "no process with PID 999999999"),
                 Arguments.of(List.of("--pid", "abc"), "not a PID"),
                 Arguments.of(List.of("--unit", "no-such-unit-mlp"), "not running"),
-                Arguments.of(List.of("--user-unit", "no-such-unit-mlp"), "not running"),
+                Arguments.of(List.of("--user-unit", "nobody:no-such-unit-mlp"), "not running"),
+                Arguments.of(List.of("--user-unit", "no-such-unit-mlp"), "--user-unit USER:no-such-unit-mlp"),
+                Arguments.of(List.of("--unit=-Hroot@evil"), "is not a systemd unit name"),
                 Arguments.of(List.of("--cgroup", "/no/such/cgroup"), "no cgroup v2 directory"),
                 Arguments.of(List.of("--syscalls", "read,frobnicate", "--all"), "unknown syscall 'frobnicate'"),
                 Arguments.of(List.of("--format", "xml", "--all"), "--format text or --format json"),

@@ -37,6 +37,7 @@ class LaunchedWorkloadTest {
             assertEquals(0, loss.stateFailures(), loss.toString());
             assertEquals(tally.total, loss.emitted(), "every record the kernel emitted was delivered");
             assertEquals(tally.total, probe.delivered());
+            assertTrue(loss.balanced(), "emitted = recorded + dropped + unread: " + loss);
         }
     }
 

@@ -26,7 +26,10 @@ class LossAccountingTest {
             LossCounters loss = probe.lossCounters();
 
             assertTrue(loss.dropped() > 0, "a 4 KiB ring cannot hold a storm: " + loss);
-            assertEquals(tally.total, loss.emitted(), "emitted records were all delivered");
+            assertEquals(tally.total + loss.dropped(), loss.emitted(), "emitted: every record delivered or dropped");
+            assertEquals(0, loss.unread(), "drained: " + loss);
+            assertEquals(tally.total, loss.recorded());
+            assertTrue(loss.balanced(), "emitted = recorded + dropped + unread: " + loss);
             long seen = tally.total + loss.dropped();
             assertTrue(Math.abs(seen - reference) <= 5,
                     "delivered " + tally.total + " + dropped " + loss.dropped() + " vs " + reference + " made");

@@ -22,7 +22,7 @@ class ShimLayoutTest {
     void aStaleHandleIsRejectedWithoutTouchingMemory() {
         Shim.load();
         assertEquals(-9, Shim.mlp_attach(12345)); // -EBADF
-        assertEquals(-9, Shim.mlp_poll(-1, null, 0, 0));
+        assertEquals(-9, Shim.mlp_poll(-1, null, 0, 0, 0));
         assertEquals(0, Shim.mlp_close(12345));
     }
 }

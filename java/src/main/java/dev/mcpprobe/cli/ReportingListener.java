@@ -1,0 +1,102 @@
+package dev.mcpprobe.cli;
+
+import dev.mcpprobe.decode.EventBatch;
+import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.probe.BatchListener;
+import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.record.LatencyRecorder;
+import dev.mcpprobe.snapshot.LatencySnapshot;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+
+/**
+ * The CLI's end of the pipeline, on the probe's consumer thread: records each batch, hands the
+ * processes to {@link ProcessNames}, cuts interval reports on the clock, and cuts the final
+ * accounting after the stop. Reports are cut here, between two batches, because only here is
+ * {@code emitted = recorded + dropped + unread} exact.
+ *
+ * <p>Interval reports wait for a drained ring (a batch that is not full), so that every call that
+ * ended in the interval is in it; a consumer that never drains it (a storm, a slow listener) still
+ * reports at most {@link #REPORT_LAG_NS} late, and the recorder bounds the windows it holds.
+ */
+final class ReportingListener implements BatchListener {
+    /** Longest delay of an interval report while every batch comes back full. */
+    static final long REPORT_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** After the stop, how long the drain may take before what is left is counted as unread. */
+    static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+
+    private final SyscallProbe probe;
+    private final LatencyRecorder recorder;
+    private final ProcessNames names;
+    private final Consumer<LatencySnapshot> intervalReports;
+    private final LongConsumer afterDrain;
+    private final CountDownLatch finalCut = new CountDownLatch(1);
+    private volatile long stopNs = Long.MAX_VALUE;
+    private volatile LossCounters finalLoss;
+
+    ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports) {
+        this(probe, recorder, names, intervalReports, null);
+    }
+
+    /**
+     * @param intervalReports gets each interval's snapshot, on the consumer thread: must not block
+     * @param afterDrain      if not null, called with the time after each batch that drained the ring
+     *                        (the recorder then holds every call that ended before it), on the consumer thread
+     */
+    ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports,
+            LongConsumer afterDrain) {
+        this.probe = probe;
+        this.recorder = recorder;
+        this.names = names;
+        this.intervalReports = intervalReports;
+        this.afterDrain = afterDrain;
+    }
+
+    @Override
+    public void onBatch(EventBatch batch, long nowNs) {
+        if (finalLoss != null) {
+            return; // after the final cut: these calls ended after the run
+        }
+        recorder.record(batch);
+        names.see(batch);
+        boolean drained = batch.size() < batch.capacity();
+        if (drained ? recorder.isReportDue(nowNs) : recorder.isReportDue(nowNs - REPORT_LAG_NS)) {
+            recorder.rotateIfDue(nowNs, accounting()).forEach(intervalReports);
+        }
+        if (drained && afterDrain != null) {
+            afterDrain.accept(nowNs);
+        }
+        long stopAt = stopNs;
+        if (nowNs >= stopAt && (drained || nowNs - stopAt >= FINAL_DRAIN_TIMEOUT_NS)) {
+            // What the drain could not reach in time is counted as unread.
+            finalLoss = accounting();
+            finalCut.countDown();
+        }
+    }
+
+    /** The probe's counters with what the recorder recorded: exact here, between two batches. */
+    private LossCounters accounting() {
+        return probe.lossCounters().withRecorded(recorder.recordedCount());
+    }
+
+    /**
+     * Asks for the final cut at {@code stopAtNs} and waits for the consumer to take it, at most
+     * {@code timeoutNs}; a consumer stuck in its listener gets the figures read from this thread,
+     * the best there are. Then the probe may be closed and the recorder finished.
+     */
+    LossCounters cutFinal(long stopAtNs, long timeoutNs) throws InterruptedException {
+        stopNs = stopAtNs;
+        long deadline = System.nanoTime() + timeoutNs;
+        while (!finalCut.await(100, TimeUnit.MILLISECONDS)) {
+            if (probe.consumerFailure().isPresent() || System.nanoTime() - deadline >= 0) {
+                break;
+            }
+        }
+        if (finalLoss == null && probe.consumerFailure().isEmpty()) {
+            finalLoss = accounting();
+        }
+        return finalLoss != null ? finalLoss : LossCounters.ZERO;
+    }
+}
