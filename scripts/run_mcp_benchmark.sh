@@ -45,7 +45,7 @@ compare_with_baseline() { # $1: the new JSON report
 # --baseline FILE: at the end, 'probe-demo.jar compare FILE <the new report>' (to stderr; stdout stays the
 # report's path), and the script's status is compare's when it is not 0 (1 a regression, 2 a bad FILE).
 baseline=""
-own_units=() own_urls=() own_stdio=() own_calls=() own_stress_args=() own_cgroup=""
+own_units=() own_urls=() own_stdio=() own_calls=() own_stress_args=() own_cgroup="" stress_cgroup=""
 # Takes the server options out of the arguments; what is left is in `positional`.
 take_server_options() {
   local loopback_url='^http://(127\.[0-9.]+|localhost|\[::1\]):[0-9]+(/.*)?$'
@@ -104,22 +104,30 @@ add_own_servers() {
     targets+=(--pid "$pid")
   done
   if [ ${#own_stdio[@]} -gt 0 ]; then
-    # A cgroup v2 directory of our own: each stdio server moves itself in before it starts, and
-    # the probe follows the cgroup, so it sees the servers but not the stress test that spawns them.
+    # A cgroup v2 directory of our own with two children: the stress test runs in client/, each
+    # stdio server moves itself into servers/ before it starts, and the probe follows servers/, so
+    # it sees the servers but not the stress test that spawns them. Under sudo the tree is delegated
+    # to the user (they own it, as systemd delegates a user's slice): a process of theirs may move
+    # between two cgroups only below a common parent whose cgroup.procs they can write.
     for cg_root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
       [ "$(stat -fc %T "$cg_root" 2>/dev/null)" = cgroup2fs ] && break
     done
     [ "$(stat -fc %T "$cg_root" 2>/dev/null)" = cgroup2fs ] || fail "--stdio needs cgroup v2 (none at /sys/fs/cgroup or /sys/fs/cgroup/unified)"
     own_cgroup=$cg_root/mcp-benchmark-$$
-    mkdir "$own_cgroup" || fail "cannot create the cgroup $own_cgroup"
-    targets+=(--cgroup "$own_cgroup")
+    mkdir "$own_cgroup" "$own_cgroup/servers" "$own_cgroup/client" || fail "cannot create the cgroup $own_cgroup"
+    if [ ${#as_user[@]} -gt 0 ]; then
+      chown -h "$SUDO_UID:$SUDO_GID" "$own_cgroup" "$own_cgroup/cgroup.procs" "$own_cgroup/servers" \
+        "$own_cgroup/servers/cgroup.procs" "$own_cgroup/client" "$own_cgroup/client/cgroup.procs"
+    fi
+    stress_cgroup=$own_cgroup/client
+    targets+=(--cgroup "$own_cgroup/servers")
     i=0
     for cmd in "${own_stdio[@]}"; do
       i=$((i + 1))
       # The server's own script: join the cgroup, then become the command as the user wrote it
       # (through env when it starts with NAME=value settings, so the PID stays the server's).
       exec_word="exec"; [[ $cmd =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] && exec_word="exec env"
-      printf '#!/bin/sh\necho $$ > %q/cgroup.procs || exit 1\n%s %s\n' "$own_cgroup" "$exec_word" "$cmd" > "$work/stdio-$i.sh"
+      printf '#!/bin/sh\necho $$ > %q/cgroup.procs || exit 1\n%s %s\n' "$own_cgroup/servers" "$exec_word" "$cmd" > "$work/stdio-$i.sh"
       chmod 755 "$work/stdio-$i.sh"
       names+=("stdio-$i") pids+=(0) units+=("") urls+=("stdio: $cmd")
       own_stress_args+=(--stdio "$work/stdio-$i.sh")
@@ -127,10 +135,14 @@ add_own_servers() {
   fi
   for f in ${own_calls[@]+"${own_calls[@]}"}; do own_stress_args+=(--calls "$f"); done
 }
-# The cgroup is removed once the servers in it have exited.
+# The cgroups are removed once the servers and the stress test in them have exited.
 cleanup_own_servers() {
   [ -n "$own_cgroup" ] || return 0
-  for _ in $(seq 50); do rmdir "$own_cgroup" 2>/dev/null && return 0; sleep 0.1; done
+  for _ in $(seq 50); do
+    rmdir "$own_cgroup/servers" "$own_cgroup/client" 2>/dev/null || true
+    rmdir "$own_cgroup" 2>/dev/null && return 0
+    sleep 0.1
+  done
   local left
   left=$(tr '\n' ' ' < "$own_cgroup/cgroup.procs" 2>/dev/null || true)
   echo "$prog: could not remove $own_cgroup (processes left in it: $left)" >&2
@@ -283,7 +295,10 @@ for url in "${urls[@]}"; do case $url in http*) stress_args+=(--url "$url") ;; e
 for pid in "${pids[@]}"; do [ "$pid" -gt 0 ] && stress_args+=(--server-pid "$pid"); done
 stress_args+=(${own_stress_args[@]+"${own_stress_args[@]}"})
 stress_status=0
-"${as_user[@]}" "$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
+in_stress_cgroup=()
+# Root moves the stress test into its cgroup, then it becomes the user: sh's PID is the test's.
+[ -z "$stress_cgroup" ] || in_stress_cgroup=(sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$stress_cgroup")
+${in_stress_cgroup[@]+"${in_stress_cgroup[@]}"} ${as_user[@]+"${as_user[@]}"} "$java" -jar "$stress_jar" "${stress_args[@]}" > "$work/client.txt" || stress_status=$?
 
 kill -TERM "$probe_pid" # background jobs of a script ignore SIGINT
 probe_status=0

@@ -146,7 +146,7 @@ class HostileTargetsIT {
         LocalDateTime now = LocalDateTime.now();
         List<Path> planted = new ArrayList<>();
         for (int s = 0; s < 60; s++) {
-            for (String ext : List.of("txt", "json")) {
+            for (String ext : List.of("txt", "json", "html", "hlog")) {
                 Path link = out.resolve("ebpf_mcp_latency_" + now.plusSeconds(s).format(stamp) + "." + ext);
                 planted.add(Files.createSymbolicLink(link, victim));
             }
@@ -157,9 +157,9 @@ class HostileTargetsIT {
         planted.forEach(link -> assertTrue(Files.isSymbolicLink(link), link + " still the planted link"));
         try (Stream<Path> files = Files.list(out)) {
             List<Path> reports = files.filter(f -> !Files.isSymbolicLink(f)).toList();
-            assertEquals(2, reports.size(), reports.toString());
+            assertEquals(4, reports.size(), reports.toString());
             for (Path report : reports) {
-                assertTrue(report.getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}-1\\.(txt|json)"), report.toString());
+                assertTrue(report.getFileName().toString().matches("ebpf_mcp_latency_\\d{8}_\\d{6}-1\\.(txt|json|html|hlog)"), report.toString());
                 assertTrue(Files.size(report) > 0);
             }
         }
@@ -179,7 +179,7 @@ class HostileTargetsIT {
                 outputs.add(Files.readString(f));
             }
         }
-        assertEquals(4, outputs.size());
+        assertEquals(6, outputs.size()); // stdout, stderr, .txt, .json, .html, .hlog
         for (String output : outputs) {
             assertFalse(output.contains("\u001b") || output.contains("\u0007"), output);
             assertFalse(output.lines().anyMatch(line -> line.equals("b") || line.startsWith("b ") || line.startsWith("b)")
