@@ -166,8 +166,9 @@ final class Session {
 
         String text = finalText(whole);
         String json = JsonReport.render(whole, names::name);
+        McpSnapshot mcp = null;
         if (mcpTracker != null) {
-            McpSnapshot mcp = mcpTracker.snapshot(payloadLoss[1], payloadLoss[2]);
+            mcp = mcpTracker.snapshot(payloadLoss[1], payloadLoss[2]);
             text = text + '\n' + McpReport.text(mcp);
             json = McpReport.appendJson(json, mcp);
         }
@@ -179,7 +180,7 @@ final class Session {
         out.flush();
         if (outDir != null) {
             intervals.finish(whole);
-            writeFiles(outDir, text, json, HtmlReport.render(whole, names::name, intervals), HlogReport.render(intervals));
+            writeFiles(outDir, text, json, HtmlReport.render(whole, names::name, intervals, mcp), HlogReport.render(intervals));
         }
         int status = 0;
         if (probe.launched().isPresent()) {

@@ -1,6 +1,7 @@
 package dev.mcpprobe.report;
 
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.snapshot.HistogramBucket;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
@@ -10,6 +11,7 @@ import dev.mcpprobe.snapshot.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
@@ -33,6 +35,12 @@ public final class HtmlReport {
     private static final double[] MARKED = {50, 90, 99, 99.9};
 
     public static String render(LatencySnapshot snapshot, IntFunction<String> processNames, IntervalHistograms intervals) {
+        return render(snapshot, processNames, intervals, null);
+    }
+
+    /** @param mcp the MCP methods of the run (--mcp), or null */
+    public static String render(LatencySnapshot snapshot, IntFunction<String> processNames, IntervalHistograms intervals,
+            McpSnapshot mcp) {
         String title = "MCP Latency Report (" + TextReport.title(snapshot) + ")";
         StringBuilder out = new StringBuilder(64 * 1024);
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -54,7 +62,9 @@ public final class HtmlReport {
         out.append("</section>\n");
         appendSyscalls(out, snapshot);
         appendProcesses(out, snapshot, processNames);
-        // The MCP methods table goes here, once snapshots carry MCP methods.
+        if (mcp != null) {
+            appendMcp(out, mcp);
+        }
         appendLoss(out, snapshot.loss());
         out.append("<footer>mcp-latency-probe: the same data as the .txt and .json reports of this run.")
                 .append(" Latencies are per syscall, from entry to exit.</footer>\n");
@@ -424,9 +434,62 @@ public final class HtmlReport {
         out.append("</tbody>\n</table>\n</section>\n");
     }
 
+    private static void appendMcp(StringBuilder out, McpSnapshot mcp) {
+        out.append("<section>\n<h2>").append(Html.escape(McpReport.TITLE)).append("</h2>\n");
+        out.append("<p><strong>").append(Html.escape(McpReport.verdictLine(mcp))).append("</strong></p>\n");
+        if (mcp.methods().isEmpty()) {
+            out.append("<p>No MCP request seen: the traced processes read no JSON-RPC request on a pipe or socket.</p>\n</section>\n");
+            return;
+        }
+        out.append("<table class=\"sortable\">\n<thead><tr><th>method</th><th>requests</th><th>errors</th><th>unpaired</th>"
+                + "<th>in flight</th><th>P50</th><th>P90</th><th>P99</th><th>P99.9</th><th>max</th><th>syscalls per request</th>"
+                + "<th>syscall share</th><th>wait share</th></tr></thead>\n<tbody>\n");
+        for (McpSnapshot.Method m : mcp.methods()) {
+            boolean any = m.count() > 0;
+            out.append("<tr><td>").append(Html.escape(m.label())).append("</td>");
+            number(out, m.count());
+            number(out, m.errors());
+            number(out, m.unpaired());
+            number(out, m.inFlight());
+            for (long ns : new long[] {m.p50Ns(), m.p90Ns(), m.p99Ns(), m.p999Ns(), m.maxNs()}) {
+                durationCell(out, any, ns);
+            }
+            durationCell(out, m.attributed() > 0, m.syscallNsPerRequest());
+            shareCell(out, m.syscallShare());
+            shareCell(out, m.waitShare());
+            out.append("</tr>\n");
+        }
+        McpSnapshot.Totals t = mcp.totals();
+        out.append("</tbody>\n</table>\n<p class=\"note\">Server side: from the read of a request to the write of its"
+                + " response, measured in the kernel. ").append(t.requests()).append(" requests answered, ")
+                .append(t.unpaired()).append(" unanswered, ").append(t.inFlight()).append(" in flight at the end; syscall time of ")
+                .append(t.unattributedRequests()).append(" requests not attributed (overlapping on one thread, or read and"
+                + " answered on different threads); payload records: ").append(t.payloadRecords()).append(" decoded, ")
+                .append(t.payloadDropped()).append(" dropped. Only method and tool names are kept.</p>\n</section>\n");
+    }
+
+    private static void durationCell(StringBuilder out, boolean known, long ns) {
+        if (!known) {
+            out.append("<td class=\"n\" data-v=\"-1\"></td>");
+            return;
+        }
+        out.append("<td class=\"n\" data-v=\"").append(ns).append("\">").append(Html.escape(Durations.latency(ns))).append("</td>");
+    }
+
+    private static void shareCell(StringBuilder out, double share) {
+        if (Double.isNaN(share)) {
+            out.append("<td class=\"n\" data-v=\"-1\"></td>");
+            return;
+        }
+        out.append("<td class=\"n\" data-v=\"").append(String.format(Locale.ROOT, "%.4f", share)).append("\">")
+                .append(String.format(Locale.ROOT, "%.1f%%", share * 100)).append("</td>");
+    }
+
     private static void appendLoss(StringBuilder out, LossCounters loss) {
         out.append("<section>\n<h2>Events lost</h2>\n<table>\n<tbody>\n")
                 .append("<tr><td>emitted by the kernel program</td><td class=\"n\">").append(loss.emitted()).append("</td></tr>\n")
+                .append("<tr><td>recorded</td><td class=\"n\">").append(loss.recorded()).append("</td></tr>\n")
+                .append("<tr><td>unread (still in the ring at the end)</td><td class=\"n\">").append(loss.unread()).append("</td></tr>\n")
                 .append("<tr><td>dropped (ring buffer full)</td><td class=\"n\">").append(loss.dropped()).append("</td></tr>\n")
                 .append("<tr><td>not timed (no per-task storage)</td><td class=\"n\">").append(loss.stateFailures()).append("</td></tr>\n")
                 .append("<tr><td>exits without entry</td><td class=\"n\">").append(loss.orphanExits()).append("</td></tr>\n")

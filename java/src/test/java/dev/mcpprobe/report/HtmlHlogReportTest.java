@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.testing.Call;
@@ -58,6 +59,19 @@ class HtmlHlogReportTest {
         for (String external : new String[] {"http://", "https://", " src=", " href=", "url("}) {
             assertFalse(html.contains(external), external);
         }
+    }
+
+    @Test
+    void withMcpTheHtmlHasTheMethodsTableAndTheMcpVerdict() {
+        Run run = record(RandomCalls.generate(3, RandomCalls.Shape.FEW_VALUES, 500, 0, 1_000_000));
+        McpSnapshot mcp = McpReportTest.snapshot();
+        String html = HtmlReport.render(run.whole(), tgid -> "proc" + tgid, run.intervals(), mcp);
+        assertTrue(html.contains("<h2>" + McpReport.TITLE + "</h2>"), "the MCP section");
+        assertTrue(html.contains("<td>tools/call create_entities</td>"));
+        assertTrue(html.contains("<td>ping</td>"));
+        assertTrue(html.contains(Html.escape(McpReport.verdictLine(mcp))));
+        assertFalse(HtmlReport.render(run.whole(), tgid -> "proc" + tgid, run.intervals()).contains(McpReport.TITLE),
+                "no MCP section without --mcp");
     }
 
     @Test
