@@ -272,9 +272,9 @@ ct_log "stopping omnimind-mcp.target stopped both servers; starting it started b
 took "target stop/start"
 
 begin "systemd-analyze security (live)"
-gates=$(sed -n 's/.*systemd-analyze security --offline=yes`[^(]*(probe \([0-9.]*\), servers \([0-9.]*\).*/\1 \2/p' "$repo/README.md")
+gates=$(sed -n 's/.*systemd-analyze security --offline=yes`[^(]*(gates: probe \([0-9.]*\), servers \([0-9.]*\).*/\1 \2/p' "$repo/README.md")
 read -r probe_gate server_gate <<<"$gates"
-[ -n "$probe_gate" ] && [ -n "$server_gate" ] || fail "README.md states no security gates (probe X, servers Y)"
+[ -n "$probe_gate" ] && [ -n "$server_gate" ] || fail "README.md states no security gates (gates: probe X, servers Y)"
 check_score() { # unit gate output
     local score
     score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' <<<"$3")
