@@ -8,6 +8,9 @@ DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool gcc libc6-de
 AS_USER := bash scripts/as-user.sh
 # The tests' Maven under sudo uses root's own ~/.m2 (even with sudo -E), never the user's.
 ROOT_MAVEN_HOME := $(if $(filter-out 0,$(SUDO_UID)),HOME=$$(getent passwd 0 | cut -d: -f6))
+# The tests run as plain root, as in CI: a probe that sees SUDO_UID would run what it launches as that
+# user (that behaviour has tests of its own, which set SUDO_* themselves).
+TESTS_AS_ROOT := env -u SUDO_UID -u SUDO_GID -u SUDO_USER -u SUDO_COMMAND
 DURATION ?= 60
 CONCURRENCY ?= 100
 
@@ -26,7 +29,7 @@ all: deps ## build the BPF object, the shim, the jars and ./probe-demo.jar
 test: deps ## run all tests, unit and kernel (the kernel ones need root or CAP_BPF+CAP_PERFMON)
 	@find . -path '*/target/surefire-reports' -prune -exec rm -rf {} + -o -path '*/target/failsafe-reports' -prune -exec rm -rf {} +
 	bash scripts/test-deps.sh
-	@status=0; $(ROOT_MAVEN_HOME) $(MVN) verify || status=$$?; \
+	@status=0; $(ROOT_MAVEN_HOME) $(TESTS_AS_ROOT) $(MVN) verify || status=$$?; \
 	if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar; fi; \
 	bash scripts/give-back.sh .; \
 	MVN_STATUS=$$status bash scripts/test-summary.sh .

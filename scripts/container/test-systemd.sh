@@ -6,7 +6,8 @@
 # CAP_BPF+CAP_PERFMON and reports the servers' PIDs with calls under load; a restarted server is
 # picked up within 2 s without restarting the probe; stopping the target stops both; the live
 # 'systemd-analyze security' scores meet the README's gates; run_mcp_benchmark.sh finds the running
-# units; stopping the probe leaves none of its BPF programs loaded and its final report on disk.
+# units; the official npm servers run behind the gateway from the example env files and are benchmarked
+# with --unit; stopping the probe leaves none of its BPF programs loaded and its final report on disk.
 # Run as root, after 'make'.
 set -euo pipefail
 # One compound command: bash reads it whole, so editing this file cannot change a running test.
@@ -23,6 +24,8 @@ USER_NAME=mcpuser
 CHECKOUT=/home/$USER_NAME/mcp-latency-probe
 JARS=(probe-demo.jar benchmarks/mcp/target/mcp-servers.jar benchmarks/mcp/target/mcp-stress.jar)
 SERVERS=(thinking memory)
+# The official npm servers behind the gateway, from the example env files install-systemd.sh installs.
+OFFICIAL=(official-thinking official-memory)
 PICKUP_LIMIT_S=2
 STRESS_S=12
 PROBE_INTERVAL=500ms
@@ -143,7 +146,8 @@ dropin=$CT_ROOT/home/$USER_NAME/.config/systemd/user/omnimind-mcp@.service.d
 mkdir -p "$dropin" && printf '[Service]\nProtectKernelLogs=no\n' >"$dropin/test-systemd-nspawn.conf"
 chown -R --reference="$CT_ROOT/home/$USER_NAME" "$CT_ROOT/home/$USER_NAME/.config"
 ct_log "container-only drop-in for the servers: ProtectKernelLogs=no (nspawn's /proc/kmsg FIFO)"
-for s in "${SERVERS[@]}"; do
+for s in "${SERVERS[@]}" "${OFFICIAL[@]}"; do
+    [ -f "$CT_ROOT/home/$USER_NAME/.config/omnimind/mcp-$s.env" ] || fail "install-systemd.sh did not install mcp-$s.env"
     sed -i "s/^MCP_PORT=.*/MCP_PORT=$(free_port)/" "$CT_ROOT/home/$USER_NAME/.config/omnimind/mcp-$s.env"
     ct_log "omnimind-mcp@$s will listen on 127.0.0.1:$(env_port "$s") ($USER_NAME's env file)"
 done
@@ -299,6 +303,26 @@ report=$(tail -n 1 "$CT_WORK/bench.out")
 grep -q '^Verdict' "$CT_ROOT$report" || fail "the benchmark report has no verdict"
 ct_log "benchmark report $report: $(grep '^Verdict' "$CT_ROOT$report" | tail -n 1)"
 took "run_mcp_benchmark.sh 10 8"
+
+begin "the official servers behind the gateway"
+uctl start "${OFFICIAL[@]/#/omnimind-mcp@}" || fail "systemctl --user start ${OFFICIAL[*]/#/omnimind-mcp@} failed"
+for s in "${OFFICIAL[@]}"; do
+    wait_answering "$s"
+    ct_log "omnimind-mcp@$s (PID $(main_pid "$s"), supergateway) answers on 127.0.0.1:$port: ${out:0:120}"
+done
+status=0
+u bash -c "cd $CHECKOUT && sudo bash scripts/run_mcp_benchmark.sh 5 4 --unit omnimind-mcp@official-memory --calls benchmarks/mcp/calls/memory.json" \
+    >"$CT_WORK/bench-official.out" 2>"$CT_WORK/bench-official.err" || status=$?
+sed 's/^/  | /' "$CT_WORK/bench-official.err" | tail -n 25 >&2
+[ "$status" -eq 0 ] || fail "run_mcp_benchmark.sh --unit omnimind-mcp@official-memory exited with $status"
+report=$(tail -n 1 "$CT_WORK/bench-official.out")
+[ -s "$CT_ROOT$report" ] || fail "run_mcp_benchmark.sh wrote no report for the official memory server ($report)"
+grep -q '^Verdict' "$CT_ROOT$report" || fail "the official memory server's report has no verdict"
+grep -q 'tools/call create_entities' "$CT_ROOT$report" || fail "the official memory server's report has no tools/call create_entities row"
+ct_log "official memory server, its own benchmark report $report: $(grep '^Verdict' "$CT_ROOT$report" | tail -n 1)"
+grep -a 'tools/call' "$CT_ROOT$report" | head -n 12 | sed 's/^/  official-memory report | /' >&2
+uctl stop "${OFFICIAL[@]/#/omnimind-mcp@}"
+took "official servers behind the gateway: answering, benchmarked"
 
 begin "stop the probe"
 stop_time=$(ct_root date +%s)
