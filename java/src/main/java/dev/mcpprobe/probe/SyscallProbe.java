@@ -119,11 +119,14 @@ public final class SyscallProbe implements AutoCloseable {
             consumer = new Thread(() -> {
                 try {
                     while (!closed) {
+                        pollInto(batch, timeoutMs);
                         if (payload != null) {
+                            // After the syscall poll: a read's or write's payload record is submitted
+                            // before its sys_exit record, so a listener that takes the final cut on this
+                            // batch has every payload of the calls in it.
                             pollPayload(payloadBatch);
                             payload.onPayload(payloadBatch);
                         }
-                        pollInto(batch, timeoutMs);
                         listener.onBatch(batch, System.nanoTime());
                     }
                 } catch (ProbeException e) {

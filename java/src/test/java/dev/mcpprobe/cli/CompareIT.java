@@ -93,10 +93,10 @@ class CompareIT {
             JsonNode c = compareJson(1, base[format], slower[format]);
             assertEquals("regression", decision(c, "all calls", null), c.toString());
             assertEquals("regression", decision(c, "all calls", "p50"), c.toString());
-            // P99 of 200 calls is the third slowest call: one late wake-up in BASE can bring it within the
-            // tolerance of NEW's, so from real runs only its direction is certain (CompareTest decides it on
-            // generated sleeps).
-            assertTrue(percentile(c, "all calls", "p99").get("diff_ns").asLong() > 0, c.toString());
+            // P99 of 200 calls is the third slowest call: a few late wake-ups in BASE (a loaded machine)
+            // can put it above NEW's, so from real runs only P90's direction is certain (CompareTest
+            // decides P99 on generated sleeps).
+            assertTrue(percentile(c, "all calls", "p90").get("diff_ns").asLong() > 0, c.toString());
             assertEquals("regression", decision(c, "clock_nanosleep", "p50"), c.toString());
             assertEquals("regression", c.get("result").asText());
         }
