@@ -120,6 +120,9 @@ public final class SyscallProbe implements AutoCloseable {
                 try {
                     while (!closed) {
                         pollInto(batch, timeoutMs);
+                        // Taken right after the poll, before any other work: a batch that did not fill
+                        // means the ring was empty at this time, which is what a listener's cut relies on.
+                        long polledNs = System.nanoTime();
                         if (payload != null) {
                             // After the syscall poll: a read's or write's payload record is submitted
                             // before its sys_exit record, so a listener that takes the final cut on this
@@ -127,7 +130,7 @@ public final class SyscallProbe implements AutoCloseable {
                             pollPayload(payloadBatch);
                             payload.onPayload(payloadBatch);
                         }
-                        listener.onBatch(batch, System.nanoTime());
+                        listener.onBatch(batch, polledNs);
                     }
                 } catch (ProbeException e) {
                     if (!closed) {

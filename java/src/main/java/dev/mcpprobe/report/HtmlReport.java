@@ -468,6 +468,7 @@ public final class HtmlReport {
                 .append(t.payloadDropped()).append(" dropped. Only method and tool names are kept.</p>\n</section>\n");
     }
 
+    /** A duration cell, empty when not {@code known}; {@code data-v} holds the ns for sorting. */
     private static void durationCell(StringBuilder out, boolean known, long ns) {
         if (!known) {
             out.append("<td class=\"n\" data-v=\"-1\"></td>");
@@ -503,11 +504,7 @@ public final class HtmlReport {
 
     /** A latency cell, empty without calls; {@code data-v} holds the ns for sorting. */
     private static void latency(StringBuilder out, LatencyDistribution d, long ns) {
-        if (d.count() == 0) {
-            out.append("<td class=\"n\" data-v=\"-1\"></td>");
-            return;
-        }
-        out.append("<td class=\"n\" data-v=\"").append(ns).append("\">").append(Html.escape(Durations.latency(ns))).append("</td>");
+        durationCell(out, d.count() > 0, ns);
     }
 
     private static final String CSS = """
