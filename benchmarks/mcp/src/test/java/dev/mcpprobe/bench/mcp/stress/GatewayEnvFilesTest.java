@@ -82,10 +82,13 @@ class GatewayEnvFilesTest {
     /** Root can give the run its own loopback-only network and PID namespaces; others run it as is. */
     private static List<String> isolation() {
         try {
-            Process p = new ProcessBuilder("unshare", "-n", "-p", "-f", "-m", "--mount-proc", "true").redirectErrorStream(true).start();
+            // The new network namespace's loopback must be brought up: that needs ip (iproute2), which a
+            // minimal Debian lacks; without it the run stays in the host's namespaces (loopback only anyway).
+            Process p = new ProcessBuilder("unshare", "-n", "-p", "-f", "-m", "--mount-proc", "ip", "link", "set", "lo", "up")
+                    .redirectErrorStream(true).start();
             if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 return List.of("unshare", "-n", "-p", "-f", "-m", "--mount-proc", "--kill-child", "sh", "-c",
-                        "ip link set lo up 2>/dev/null || ifconfig lo up; exec \"$@\"", "isolated");
+                        "ip link set lo up && exec \"$@\"", "isolated");
             }
         } catch (IOException | InterruptedException e) {
             // no unshare: run in the host's namespaces
