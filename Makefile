@@ -1,8 +1,9 @@
 # mcp-latency-probe: `make` builds everything, `make test` runs every test. `make help` lists the rest.
 MVN ?= mvn -B -q
 # gcc + libc6-dev: the shim (a fresh Debian 12 has neither); systemd: systemd-analyze, which the unit
-# tests run offline; util-linux: runuser and unshare.
-DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool gcc libc6-dev make systemd util-linux
+# tests run offline; util-linux: runuser and unshare; iproute2: ss, with which run_mcp_benchmark.sh
+# finds the process behind --url.
+DEB_PACKAGES := clang llvm libbpf-dev libelf-dev zlib1g-dev bpftool gcc libc6-dev make systemd util-linux iproute2
 # Under sudo, Maven and the files it writes are the invoking user's (scripts/as-user.sh); only apt-get
 # and the kernel tests run as root, and the test run hands what it wrote back (scripts/give-back.sh).
 AS_USER := bash scripts/as-user.sh
