@@ -673,33 +673,46 @@ int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, i
 	return n;
 }
 
+/*
+ * Sums the per-CPU array map `map`, whose one value is `count` u64 counters, into
+ * out[0..min(count, capacity)); returns how many were written, or -errno.
+ */
+static int sum_per_cpu(const struct bpf_map *map, int count, uint64_t *out, int32_t capacity, const char *what)
+{
+	int cpus = libbpf_num_possible_cpus();
+	uint64_t *per_cpu;
+	__u32 zero = 0;
+	int err, n;
+
+	if (cpus <= 0 || !out)
+		return fail(EINVAL, "cannot read %s", what);
+	per_cpu = calloc((size_t)cpus * count, sizeof(*per_cpu));
+	if (!per_cpu)
+		return fail(ENOMEM, "cannot read %s", what);
+	err = bpf_map__lookup_elem(map, &zero, sizeof(zero), per_cpu, (size_t)cpus * count * sizeof(*per_cpu), 0);
+	if (err) {
+		free(per_cpu);
+		return fail(err, "reading %s: %s", what, strerror(-err));
+	}
+	for (n = 0; n < count && n < capacity; n++) {
+		out[n] = 0;
+		for (int c = 0; c < cpus; c++)
+			out[n] += per_cpu[(size_t)c * count + n];
+	}
+	free(per_cpu);
+	return n;
+}
+
 int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 {
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
-	struct mlp_counters *per_cpu;
-	int cpus, err, n = 0;
-	__u32 zero = 0;
+	int n;
 
 	if (!p)
 		return -EBADF;
-	cpus = libbpf_num_possible_cpus();
-	per_cpu = cpus > 0 ? calloc(cpus, sizeof(*per_cpu)) : NULL;
-	if (!per_cpu || !out) {
-		release(slot);
-		free(per_cpu);
-		return fail(EINVAL, "cannot read counters");
-	}
-	err = bpf_map__lookup_elem(p->skel->maps.counters, &zero, sizeof(zero), per_cpu,
-				   (size_t)cpus * sizeof(*per_cpu), 0);
-	if (err) {
-		n = fail(err, "reading counters: %s", strerror(-err));
-	} else {
-		for (n = 0; n < MLP_COUNTER_COUNT && n < capacity; n++) {
-			out[n] = 0;
-			for (int c = 0; c < cpus; c++)
-				out[n] += per_cpu[c].value[n];
-		}
+	n = sum_per_cpu(p->skel->maps.counters, MLP_COUNTER_COUNT, out, capacity, "counters");
+	if (n >= 0) {
 		uint64_t produced = __atomic_load_n(p->producer_pos, __ATOMIC_ACQUIRE) / roundup_record_bytes();
 
 		if (capacity > MLP_EMITTED)
@@ -710,7 +723,6 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 			n++;
 		}
 	}
-	free(per_cpu);
 	release(slot);
 	return n;
 }
@@ -749,9 +761,7 @@ int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity)
 {
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
-	struct mcp_counters *per_cpu;
-	int cpus, err, n = 0;
-	__u32 zero = 0;
+	int n;
 
 	if (!p)
 		return -EBADF;
@@ -759,24 +769,7 @@ int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity)
 		release(slot);
 		return fail(EINVAL, "no payload counters: the probe was opened without MLP_OPEN_MCP");
 	}
-	cpus = libbpf_num_possible_cpus();
-	per_cpu = cpus > 0 ? calloc(cpus, sizeof(*per_cpu)) : NULL;
-	if (!per_cpu) {
-		release(slot);
-		return fail(ENOMEM, "cannot read counters");
-	}
-	err = bpf_map__lookup_elem(p->skel->maps.mcp_counters, &zero, sizeof(zero), per_cpu,
-				   (size_t)cpus * sizeof(*per_cpu), 0);
-	if (err) {
-		n = fail(err, "reading payload counters: %s", strerror(-err));
-	} else {
-		for (n = 0; n < MCP_COUNTER_COUNT && n < capacity; n++) {
-			out[n] = 0;
-			for (int c = 0; c < cpus; c++)
-				out[n] += per_cpu[c].value[n];
-		}
-	}
-	free(per_cpu);
+	n = sum_per_cpu(p->skel->maps.mcp_counters, MCP_COUNTER_COUNT, out, capacity, "payload counters");
 	release(slot);
 	return n;
 }
