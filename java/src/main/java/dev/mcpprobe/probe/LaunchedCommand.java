@@ -28,7 +28,7 @@ public final class LaunchedCommand {
     }
 
     /** Checks the command can be executed, so a typo is reported before anything is loaded. */
-    static void validate(List<String> argv) {
+    public static void validate(List<String> argv) {
         if (argv.isEmpty() || argv.get(0).isEmpty()) {
             throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no command given to launch");
         }
@@ -56,7 +56,7 @@ public final class LaunchedCommand {
      * With a user, the stopping shell already runs as that user (setpriv before it): the command
      * never runs with the probe's privileges, and the switch is not traced.
      */
-    static LaunchedCommand startStopped(List<String> argv, InvokingUser as) {
+    public static LaunchedCommand startStopped(List<String> argv, InvokingUser as) {
         List<String> shell = new ArrayList<>(as != null ? as.commandPrefix() : List.of());
         shell.addAll(List.of("/bin/sh", "-c", STOP_THEN_EXEC));
         shell.addAll(argv);
@@ -103,13 +103,13 @@ public final class LaunchedCommand {
     }
 
     /** Lets the stopped command run: it execs into the traced program. */
-    void release() {
+    public void release() {
         if (LibC.kill((int) process.pid(), LibC.SIGCONT) != 0) {
             throw new ProbeException(ProbeException.Kind.FAILED, "cannot resume the launched command (pid " + process.pid() + ")");
         }
     }
 
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
     }
 

@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The processes that match a target now; the kernel hooks take care of those that match later. */
-final class ProcessScan {
+public final class ProcessScan {
     private static final Path PROC = Path.of("/proc");
 
     private ProcessScan() {}
 
     /** Processes whose comm is {@code comm} (compared as the kernel keeps it: 15 bytes). */
-    static List<Long> withCommand(String comm) {
+    public static List<Long> withCommand(String comm) {
         String wanted = comm.length() > 15 ? comm.substring(0, 15) : comm;
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(PROC)) {
@@ -35,7 +35,7 @@ final class ProcessScan {
     }
 
     /** Processes in the cgroup directory {@code dir} and its descendants. */
-    static List<Long> inCgroup(Path dir) {
+    public static List<Long> inCgroup(Path dir) {
         List<Long> pids = new ArrayList<>();
         collect(dir, pids);
         return pids;
@@ -58,7 +58,7 @@ final class ProcessScan {
     }
 
     /** The process (tgid) a PID or thread id belongs to, from /proc/PID/status; -1 if it is gone. */
-    static long processOf(long pid) {
+    public static long processOf(long pid) {
         try {
             for (String line : Files.readAllLines(PROC.resolve(Long.toString(pid)).resolve("status"))) {
                 if (line.startsWith("Tgid:")) {
