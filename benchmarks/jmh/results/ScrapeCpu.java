@@ -1,4 +1,4 @@
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.export.prometheus.*;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.*;

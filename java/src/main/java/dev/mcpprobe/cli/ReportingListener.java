@@ -1,7 +1,7 @@
 package dev.mcpprobe.cli;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.BatchListener;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;

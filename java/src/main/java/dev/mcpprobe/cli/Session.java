@@ -1,6 +1,6 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.InvokingUser;

@@ -3,7 +3,7 @@ package dev.mcpprobe.probe;
 import dev.mcpprobe.binding.NativeLoadException;
 import dev.mcpprobe.binding.Shim;
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.RecordLayout;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.mcp.McpRecordLayout;

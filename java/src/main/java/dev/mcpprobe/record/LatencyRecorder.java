@@ -1,7 +1,7 @@
 package dev.mcpprobe.record;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.WindowKind;

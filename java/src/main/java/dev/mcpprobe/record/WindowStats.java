@@ -1,6 +1,6 @@
 package dev.mcpprobe.record;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.Log2Buckets;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.report;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.snapshot.HistogramBucket;
 import dev.mcpprobe.snapshot.LatencyDistribution;

@@ -1,6 +1,5 @@
 package dev.mcpprobe.snapshot;
 
-import dev.mcpprobe.decode.LossCounters;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -3,7 +3,7 @@ package dev.mcpprobe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.RequiresBpf;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;

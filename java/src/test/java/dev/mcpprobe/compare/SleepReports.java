@@ -1,6 +1,6 @@
 package dev.mcpprobe.compare;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.HlogReport;
 import dev.mcpprobe.report.IntervalHistograms;

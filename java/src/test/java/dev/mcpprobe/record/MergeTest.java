@@ -3,7 +3,7 @@ package dev.mcpprobe.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.testing.Call;

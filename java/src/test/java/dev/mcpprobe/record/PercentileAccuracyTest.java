@@ -3,7 +3,7 @@ package dev.mcpprobe.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -3,7 +3,6 @@ package dev.mcpprobe.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.decode.LossCounters;
 import dev.mcpprobe.record.LatencyRecorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.jmh;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.jmh;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.export.prometheus.LatencyCollector;
 import dev.mcpprobe.export.prometheus.ProbeState;
 import dev.mcpprobe.record.LatencyRecorder;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.jmh;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.export.prometheus;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import java.util.Map;
 import java.util.Objects;

@@ -31,7 +31,7 @@ class LatencyCollectorTest {
         for (int i = 0; i < latenciesNs.length; i++) {
             recorder.record(1 + i, latenciesNs[i], 0, TGID, nrs[i % nrs.length]);
         }
-        return recorder.finish(1 + latenciesNs.length, dev.mcpprobe.decode.LossCounters.ZERO);
+        return recorder.finish(1 + latenciesNs.length, dev.mcpprobe.snapshot.LossCounters.ZERO);
     }
 
     private static HistogramSnapshot durations(LatencyCollector collector) {
@@ -128,7 +128,7 @@ class LatencyCollectorTest {
                 recorder.record(1, 1_000, 0, tgid, READ);
             }
         }
-        LatencySnapshot snapshot = recorder.finish(2, dev.mcpprobe.decode.LossCounters.ZERO);
+        LatencySnapshot snapshot = recorder.finish(2, dev.mcpprobe.snapshot.LossCounters.ZERO);
         LatencyCollector plain = LatencyCollector.builder().source(() -> ProbeState.of("t", snapshot)).build();
         assertFalse(plain.collect().stream().anyMatch(m -> m.getMetadata().getPrometheusName().equals(LatencyCollector.PROCESS_DURATION)));
         LatencyCollector perProcess = LatencyCollector.builder().maxProcessesPerTarget(3).source(() -> ProbeState.of("t", snapshot)).build();

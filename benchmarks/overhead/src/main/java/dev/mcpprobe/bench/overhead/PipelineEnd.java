@@ -1,7 +1,7 @@
 package dev.mcpprobe.bench.overhead;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.BatchListener;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.bench.overhead;
 
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.SyscallProbe;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.mcpprobe.decode;
+package dev.mcpprobe.snapshot;
 
 /**
  * Where every event went, summed over CPUs: how "nothing is lost silently" is kept. The identity
