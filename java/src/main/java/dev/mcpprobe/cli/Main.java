@@ -1,6 +1,6 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.probe.ProbeException;
 import java.io.PrintStream;
 

@@ -1,6 +1,6 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import dev.mcpprobe.binding.Shim;
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.RecordLayout;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.mcp.McpRecordLayout;
 import dev.mcpprobe.mcp.PayloadBatch;
 import dev.mcpprobe.mcp.PayloadListener;

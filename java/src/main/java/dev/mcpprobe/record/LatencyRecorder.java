@@ -2,7 +2,7 @@ package dev.mcpprobe.record;
 
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.WindowKind;
 import java.util.ArrayDeque;

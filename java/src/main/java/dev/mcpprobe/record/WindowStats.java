@@ -1,7 +1,7 @@
 package dev.mcpprobe.record;
 
 import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.Log2Buckets;
 import dev.mcpprobe.snapshot.ProcessLatency;

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * <p>Two distributions: {@link #total()} holds every call (the users' histogram and counts), and
  * {@link #withoutWaits()} the calls that are not blocking waits ({@link
- * dev.mcpprobe.decode.Syscalls#BLOCKING_WAITS}), from which the {@link #verdict()} is taken: a
+ * dev.mcpprobe.syscall.Syscalls#BLOCKING_WAITS}), from which the {@link #verdict()} is taken: a
  * parked thread's {@code futex} or an idle selector's {@code epoll_wait} lasts as long as there is
  * nothing to do, and its P99 would say so, not what syscalls cost.
  */

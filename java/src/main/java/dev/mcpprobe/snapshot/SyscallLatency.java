@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * The calls of one syscall: its number, its name on the traced architecture, whether it is a
- * blocking wait (see {@link dev.mcpprobe.decode.Syscalls#BLOCKING_WAITS}: its latency is time spent
+ * blocking wait (see {@link dev.mcpprobe.syscall.Syscalls#BLOCKING_WAITS}: its latency is time spent
  * waiting by design, so the verdict leaves it out), its latencies.
  */
 public record SyscallLatency(int nr, String name, boolean blockingWait, LatencyDistribution latency) {

@@ -1,7 +1,7 @@
 package dev.mcpprobe.probe;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.decode.Syscalls;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.testing.Call;

@@ -1,4 +1,4 @@
-package dev.mcpprobe.decode;
+package dev.mcpprobe.syscall;
 
 import java.io.BufferedReader;
 import java.io.IOException;

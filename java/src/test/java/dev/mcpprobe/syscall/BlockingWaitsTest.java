@@ -1,4 +1,4 @@
-package dev.mcpprobe.decode;
+package dev.mcpprobe.syscall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
