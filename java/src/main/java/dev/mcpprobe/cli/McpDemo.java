@@ -1,6 +1,6 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.probe.InvokingUser;
+import dev.mcpprobe.target.InvokingUser;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

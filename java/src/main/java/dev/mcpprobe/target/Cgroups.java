@@ -1,5 +1,6 @@
-package dev.mcpprobe.probe;
+package dev.mcpprobe.target;
 
+import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
