@@ -8,6 +8,8 @@ import dev.mcpprobe.target.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.record.ProcessNames;
+import dev.mcpprobe.record.ReportingListener;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.HlogReport;

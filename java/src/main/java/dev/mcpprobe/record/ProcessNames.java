@@ -1,4 +1,4 @@
-package dev.mcpprobe.cli;
+package dev.mcpprobe.record;
 
 import dev.mcpprobe.decode.EventBatch;
 import java.io.IOException;
@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * a tgid that does not fit is looked up when a report asks for it). Names are returned as the
  * process chose them: renderers escape them ({@link dev.mcpprobe.report.SafeText}).
  */
-final class ProcessNames implements AutoCloseable {
+public final class ProcessNames implements AutoCloseable {
     /** Names kept: each is two short strings. */
-    static final int MAX_PROCESSES = 4096;
+    public static final int MAX_PROCESSES = 4096;
     /** Tgids waiting for the lookup thread. */
     private static final int QUEUE = 1024;
     /** A name already known is checked against PID reuse at most this often. */
@@ -57,7 +57,7 @@ final class ProcessNames implements AutoCloseable {
     private final int maxProcesses;
     private int lastSeen = NO_TGID;
 
-    ProcessNames() {
+    public ProcessNames() {
         this(MAX_PROCESSES);
     }
 
@@ -73,7 +73,7 @@ final class ProcessNames implements AutoCloseable {
      * Hands over the processes of the batch for a look-up while they still run (a short-lived child
      * is gone by the time a report is printed). Consumer thread: no /proc access, no blocking.
      */
-    void see(EventBatch batch) {
+    public void see(EventBatch batch) {
         for (int i = 0; i < batch.size(); i++) {
             int tgid = batch.tgid(i);
             if (tgid != lastSeen) {
@@ -134,7 +134,7 @@ final class ProcessNames implements AutoCloseable {
     }
 
     /** The process's comm, or null when it exited before it was looked up. Not for the consumer thread. */
-    String name(int tgid) {
+    public String name(int tgid) {
         if (tgid <= 0) {
             return null;
         }
@@ -147,7 +147,7 @@ final class ProcessNames implements AutoCloseable {
     }
 
     /** "PID 1234: java mcp-servers.jar thinking", for a per-process report's title. */
-    String label(int tgid) {
+    public String label(int tgid) {
         name(tgid);
         Entry entry = entryOf(tgid);
         String cmd = entry == null ? "exited" : entry.cmdline().isEmpty() ? entry.comm() : entry.cmdline();

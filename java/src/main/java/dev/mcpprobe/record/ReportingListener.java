@@ -1,10 +1,9 @@
-package dev.mcpprobe.cli;
+package dev.mcpprobe.record;
 
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.BatchListener;
 import dev.mcpprobe.probe.SyscallProbe;
-import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +20,11 @@ import java.util.function.LongConsumer;
  * ended in the interval is in it; a consumer that never drains it (a storm, a slow listener) still
  * reports at most {@link #REPORT_LAG_NS} late, and the recorder bounds the windows it holds.
  */
-final class ReportingListener implements BatchListener {
+public final class ReportingListener implements BatchListener {
     /** Longest delay of an interval report while every batch comes back full. */
-    static final long REPORT_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    public static final long REPORT_LAG_NS = TimeUnit.MILLISECONDS.toNanos(200);
     /** After the stop, how long the drain may take before what is left is counted as unread. */
-    static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
+    public static final long FINAL_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final SyscallProbe probe;
     private final LatencyRecorder recorder;
@@ -36,7 +35,7 @@ final class ReportingListener implements BatchListener {
     private volatile long stopNs = Long.MAX_VALUE;
     private volatile LossCounters finalLoss;
 
-    ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports) {
+    public ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports) {
         this(probe, recorder, names, intervalReports, null);
     }
 
@@ -45,7 +44,7 @@ final class ReportingListener implements BatchListener {
      * @param afterDrain      if not null, called with the time after each batch that drained the ring
      *                        (the recorder then holds every call that ended before it), on the consumer thread
      */
-    ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports,
+    public ReportingListener(SyscallProbe probe, LatencyRecorder recorder, ProcessNames names, Consumer<LatencySnapshot> intervalReports,
             LongConsumer afterDrain) {
         this.probe = probe;
         this.recorder = recorder;
@@ -86,7 +85,7 @@ final class ReportingListener implements BatchListener {
      * {@code timeoutNs}; a consumer stuck in its listener gets the figures read from this thread,
      * the best there are. Then the probe may be closed and the recorder finished.
      */
-    LossCounters cutFinal(long stopAtNs, long timeoutNs) throws InterruptedException {
+    public LossCounters cutFinal(long stopAtNs, long timeoutNs) throws InterruptedException {
         stopNs = stopAtNs;
         long deadline = System.nanoTime() + timeoutNs;
         while (!finalCut.await(100, TimeUnit.MILLISECONDS)) {

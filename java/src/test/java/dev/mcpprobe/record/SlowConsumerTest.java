@@ -1,4 +1,4 @@
-package dev.mcpprobe.cli;
+package dev.mcpprobe.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.RequiresBpf;
 import dev.mcpprobe.probe.SyscallProbe;
-import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.mcpprobe.cli;
+package dev.mcpprobe.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
