@@ -9,7 +9,7 @@ import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.ProcessNames;
-import dev.mcpprobe.record.ReportingListener;
+import dev.mcpprobe.record.RecordingListener;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.HlogReport;
@@ -43,8 +43,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Session {
     private static final Duration DEMO_DURATION = Duration.ofSeconds(5);
-    /** How long the final cut may wait for a consumer busy in its listener before it is read from outside. */
-    private static final long FINAL_CUT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     /** How long a signal waits for the final report and the clean-up before the JVM exits anyway. */
     private static final long FINISH_TIMEOUT_S = 20;
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -144,7 +142,7 @@ final class Session {
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
         err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
-        ReportingListener listener = new ReportingListener(probe, recorder, names, s -> printer.execute(() -> {
+        RecordingListener listener = new RecordingListener(probe, recorder, names, s -> printer.execute(() -> {
             intervals.add(s);
             print(s); // printed off the consumer thread
         }), prometheus == null ? null : nowNs -> prometheus.publishIfRequested(recorder, probe, nowNs));
@@ -153,7 +151,7 @@ final class Session {
 
         waitForStop(probe, duration);
         long stopNs = System.nanoTime();
-        LossCounters loss = listener.cutFinal(stopNs, FINAL_CUT_TIMEOUT_NS);
+        LossCounters loss = listener.cutFinal(stopNs, RecordingListener.FINAL_CUT_TIMEOUT_NS);
         long[] payloadLoss = mcpTracker != null ? probe.payloadCounters() : null;
         probe.close(); // joins the consumer: the recorder is this thread's from here
         if (prometheus != null) {

@@ -26,16 +26,17 @@ import java.util.Objects;
  * call: only when a window closes, and when a syscall or process first needs storage in a
  * window's (reused) tables. Histograms are copied only when a snapshot is taken.
  *
- * <p>Typical use ({@code probe} stands for the pipeline that drains the ring buffer):
+ * <p>On a probe, {@link RecordingListener} drives it (records each batch, rotates windows on the clock
+ * with the probe's loss counters, cuts the final accounting). By hand, with any source of batches:
  * <pre>{@code
  * LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), System.nanoTime());
  * while (running) {
- *     probe.poll(recorder::record);                          // feeds each EventBatch
- *     for (LatencySnapshot s : recorder.rotateIfDue(System.nanoTime(), probe.lossCounters())) {
- *         out.print(TextReport.render(s, names));
+ *     recorder.record(nextBatch());
+ *     for (LatencySnapshot s : recorder.rotateIfDue(System.nanoTime(), LossCounters.ZERO)) {
+ *         System.out.print(TextReport.render(s));
  *     }
  * }
- * LatencySnapshot whole = recorder.finish(System.nanoTime(), probe.lossCounters());
+ * LatencySnapshot whole = recorder.finish(System.nanoTime(), LossCounters.ZERO);
  * }</pre>
  */
 public final class LatencyRecorder {

@@ -33,7 +33,7 @@ class SlowConsumerTest {
         try (probe; ProcessNames names = new ProcessNames()) {
             long startNs = System.nanoTime();
             LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults().withIntervalNs(INTERVAL_NS), startNs);
-            ReportingListener reporting = new ReportingListener(probe, recorder, names, s -> {
+            RecordingListener reporting = new RecordingListener(probe, recorder, names, s -> {
                 arrivals.add(new long[] {s.windowEndNs(), System.nanoTime()});
                 reports.add(s);
             });
@@ -58,7 +58,7 @@ class SlowConsumerTest {
                 worstLateNs = Math.max(worstLateNs, a[1] - a[0]);
             }
             // On the clock: late by at most the report lag, one slow batch, and a busy machine's slack.
-            assertTrue(worstLateNs < ReportingListener.REPORT_LAG_NS + TimeUnit.MILLISECONDS.toNanos(SLEEP_MS + 700),
+            assertTrue(worstLateNs < RecordingListener.REPORT_LAG_NS + TimeUnit.MILLISECONDS.toNanos(SLEEP_MS + 700),
                     "a report came " + worstLateNs / 1_000_000 + " ms after its window");
             for (LatencySnapshot s : reports) {
                 assertTrue(s.loss().balanced(), "interval " + s.loss());

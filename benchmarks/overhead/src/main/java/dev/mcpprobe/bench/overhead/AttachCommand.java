@@ -21,7 +21,7 @@ final class AttachCommand {
         long t1 = System.nanoTime();
         try (SyscallProbe probe = SyscallProbe.builder().pid(pid).open()) {
             long t2 = System.nanoTime();
-            probe.start(new PipelineEnd());
+            probe.start(new PipelineEnd(probe));
             long t3 = System.nanoTime();
             System.out.printf("startup jvm_to_main_ms %d shim_load_ms %.1f open_ms %.1f start_ms %.1f%n",
                     mainMs, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);

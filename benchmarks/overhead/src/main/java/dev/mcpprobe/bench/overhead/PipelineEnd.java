@@ -1,40 +1,44 @@
 package dev.mcpprobe.bench.overhead;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.BatchListener;
+import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
+import dev.mcpprobe.record.RecordingListener;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The end of the pipeline in these benchmarks: every delivered record goes into the project's
- * own recorder (log2 + fine histograms per syscall and per process, 10 s windows), as the CLI
- * does, so the measured cost is the whole path from the kernel to the Java histograms.
- *
- * <p>Single writer: the probe's consumer thread. Read the results after the probe is closed.
+ * The end of the pipeline in these benchmarks: the library's {@link RecordingListener}, as the CLI
+ * uses it (log2 + fine histograms per syscall and per process, 10 s windows cut with the loss
+ * counters), so the measured cost is the whole path from the kernel to the Java histograms. Only
+ * adds the consumer thread's id, for its CPU time.
  */
 final class PipelineEnd implements BatchListener {
-    private final LatencyRecorder recorder = new LatencyRecorder(LatencyRecorder.Config.defaults(), System.nanoTime());
+    /** How long the drain after the workload may take (the CLI's final cut waits as long). */
+    private static final long MAX_WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final RecordingListener listener;
     private volatile long consumerThreadId = -1;
-    private long records;
+
+    PipelineEnd(SyscallProbe probe) {
+        listener = new RecordingListener(probe, new LatencyRecorder(LatencyRecorder.Config.defaults(), System.nanoTime()));
+    }
 
     @Override
     public void onBatch(EventBatch batch, long nowNs) {
         if (consumerThreadId < 0) {
             consumerThreadId = Thread.currentThread().getId();
         }
-        recorder.record(batch);
-        if (recorder.isReportDue(nowNs)) {
-            recorder.rotateIfDue(nowNs, LossCounters.ZERO); // interval snapshots are taken, as the CLI does
-        }
-        records += batch.size();
+        listener.onBatch(batch, nowNs);
     }
 
-    /** Records recorded so far (read after the consumer stopped). */
-    long records() {
-        return records;
+    /** Waits until the consumer has taken every record emitted until now; returns the counters then. */
+    LossCounters awaitDrained() throws InterruptedException {
+        return listener.cutFinal(System.nanoTime(), MAX_WAIT_NS);
     }
 
     /** The id of the thread that called onBatch, -1 before its first batch. */
@@ -42,9 +46,9 @@ final class PipelineEnd implements BatchListener {
         return consumerThreadId;
     }
 
-    /** One line per syscall seen: count and percentiles in ns. */
-    void printSummary(PrintStream out) {
-        LatencySnapshot whole = recorder.finish(System.nanoTime(), LossCounters.ZERO);
+    /** One line per syscall seen: count and percentiles in ns. Once, after the probe is closed. */
+    void printSummary(PrintStream out, LossCounters loss) {
+        LatencySnapshot whole = listener.recorder().finish(System.nanoTime(), loss);
         for (SyscallLatency s : whole.syscalls()) {
             out.printf("syscall %s count %d p50_ns %d p99_ns %d max_ns %d%n", s.name(), s.latency().count(),
                     s.latency().p50Ns(), s.latency().p99Ns(), s.latency().maxNs());

@@ -17,14 +17,16 @@ final class ThroughputCommand {
         if (args.length > 2) {
             storm.addAll(List.of("-r", args[2]));
         }
-        PipelineEnd recorder = new PipelineEnd();
+        PipelineEnd recorder;
+        LossCounters counters;
         try (SyscallProbe probe = SyscallProbe.builder().launch(storm).open()) {
+            recorder = new PipelineEnd(probe);
             long startNs = System.nanoTime();
             long cpuStartNs = CpuClock.processNs();
             probe.start(recorder);
             int status = probe.launched().orElseThrow().waitFor();
             long stormEndNs = System.nanoTime();
-            LossCounters counters = Drain.awaitDelivered(probe);
+            counters = recorder.awaitDrained();
             long endNs = System.nanoTime();
             long processCpuNs = CpuClock.processNs() - cpuStartNs;
             long consumerCpuNs = CpuClock.threadNs(recorder.consumerThreadId());
@@ -37,6 +39,6 @@ final class ThroughputCommand {
                     100.0 * consumerCpuNs / (endNs - startNs), 100.0 * processCpuNs / (endNs - startNs));
             System.out.printf("window_s %.3f%n", windowS);
         }
-        recorder.printSummary(System.out);
+        recorder.printSummary(System.out, counters);
     }
 }
