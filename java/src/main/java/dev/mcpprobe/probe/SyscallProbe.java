@@ -99,7 +99,7 @@ public final class SyscallProbe implements AutoCloseable {
         if (n < 0) {
             batch.clear();
             ensureOpen(); // closed while polling
-            throw failure("reading records");
+            throw failure(n, "reading records");
         }
         batch.setSize(n);
         delivered += n; // single consumer: a volatile write per batch, not per record
@@ -162,7 +162,7 @@ public final class SyscallProbe implements AutoCloseable {
         if (n < 0) {
             batch.reset(0);
             ensureOpen();
-            throw failure("reading payload records");
+            throw failure(n, "reading payload records");
         }
         batch.reset(n);
     }
@@ -177,9 +177,10 @@ public final class SyscallProbe implements AutoCloseable {
             return new long[4];
         }
         long[] c = new long[4];
-        if (Shim.mlp_read_mcp_counters(handle, c, c.length) < 0) {
+        int result = Shim.mlp_read_mcp_counters(handle, c, c.length);
+        if (result < 0) {
             ensureOpen();
-            throw failure("reading the payload counters");
+            throw failure(result, "reading the payload counters");
         }
         return c;
     }
@@ -200,9 +201,10 @@ public final class SyscallProbe implements AutoCloseable {
         int kernelCounters = Shim.mlp_counter_count();
         long[] c = new long[kernelCounters + 1]; // + the records still in the ring
         long deliveredBefore = delivered;
-        if (Shim.mlp_read_counters(handle, c, c.length) < 0) {
+        int result = Shim.mlp_read_counters(handle, c, c.length);
+        if (result < 0) {
             ensureOpen(); // closed meanwhile
-            throw failure("reading the loss counters");
+            throw failure(result, "reading the loss counters");
         }
         long submitted = c[0];
         return new LossCounters(submitted + c[1], c[1], c[2], c[3], deliveredBefore, c[kernelCounters]);
@@ -343,16 +345,12 @@ public final class SyscallProbe implements AutoCloseable {
     private void check(int result, String what) {
         ensureOpen();
         if (result < 0) {
-            throw failure(what);
+            throw failure(result, what);
         }
     }
 
-    private static ProbeException failure(String what) {
-        String message = Shim.mlp_last_error();
-        ProbeException.Kind kind = message != null && message.contains("CAP_BPF") ? ProbeException.Kind.PRIVILEGES
-                : message != null && (message.contains("BTF") || message.contains("PID namespace")) ? ProbeException.Kind.UNSUPPORTED
-                : ProbeException.Kind.FAILED;
-        return new ProbeException(kind, what + " failed: " + message);
+    private static ProbeException failure(int result, String what) {
+        return ShimErrors.failure(result, false, what, Shim.mlp_last_error());
     }
 
     private static void requireProcess(long pid) {
@@ -556,7 +554,7 @@ public final class SyscallProbe implements AutoCloseable {
             }
             int handle = Shim.mlp_open(ringBytes, flags, pids.contains(self) ? 0 : (int) self);
             if (handle < 0) {
-                throw failure("loading the probe");
+                throw ShimErrors.failure(handle, true, "loading the probe", Shim.mlp_last_error());
             }
             SyscallProbe probe = new SyscallProbe(handle, this);
             try {
