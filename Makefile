@@ -24,6 +24,8 @@ all: deps ## build the BPF object, the shim, the jars and ./probe-demo.jar
 	@bash scripts/give-back.sh . # what an earlier root build left behind
 	$(AS_USER) $(MVN) package -DskipTests
 	@if [ -f java/target/probe-demo.jar ]; then $(AS_USER) cp java/target/probe-demo.jar probe-demo.jar && echo "built ./probe-demo.jar: run it with 'sudo java -jar probe-demo.jar --help'"; fi
+	@# The demo's MCP servers and load, next to ./probe-demo.jar, where it looks for them.
+	@for j in mcp-servers mcp-stress; do if [ -f benchmarks/mcp/target/$$j.jar ]; then $(AS_USER) cp benchmarks/mcp/target/$$j.jar $$j.jar; fi; done
 
 # Ends with one line per module and test phase and 'N passed, N failed, N skipped' (scripts/test-summary.sh),
 # and keeps mvn's failing exit status. Reports of an earlier run are removed first so none is counted twice.
@@ -32,6 +34,7 @@ test: deps ## run all tests, unit and kernel (the kernel ones need root or CAP_B
 	bash scripts/test-deps.sh
 	@status=0; $(ROOT_MAVEN_HOME) $(TESTS_AS_ROOT) $(MVN) verify || status=$$?; \
 	if [ -f java/target/probe-demo.jar ]; then cp java/target/probe-demo.jar probe-demo.jar; fi; \
+	for j in mcp-servers mcp-stress; do if [ -f benchmarks/mcp/target/$$j.jar ]; then cp benchmarks/mcp/target/$$j.jar $$j.jar; fi; done; \
 	bash scripts/give-back.sh .; \
 	MVN_STATUS=$$status bash scripts/test-summary.sh .
 
@@ -75,5 +78,6 @@ test-systemd: all ## the systemd units live under a real systemd in a container:
 clean: ## remove build outputs
 	$(AS_USER) $(MVN) clean
 	rm -f probe-demo.jar
+	rm -f mcp-servers.jar mcp-stress.jar
 
 .PHONY: help all test deps clean bench bench-overhead bench-throughput bench-soak mcp-benchmark install-systemd test-fresh test-systemd

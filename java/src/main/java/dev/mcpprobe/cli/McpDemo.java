@@ -44,17 +44,15 @@ final class McpDemo implements AutoCloseable {
     static final Path INSTALLED = Path.of("/opt/mcp-latency-probe");
 
     /**
-     * Where mcp-servers.jar and mcp-stress.jar are: next to this jar, in the build tree around it,
-     * or installed. Never the working directory: run as root from someone else's checkout, the
-     * probe would execute their jars.
+     * Where mcp-servers.jar and mcp-stress.jar are: next to this jar ('make' puts them next to
+     * ./probe-demo.jar), or installed. Never the working directory: run as root from someone else's
+     * checkout, the probe would execute their jars.
      */
     static Optional<Path> findJars() {
         List<Path> candidates = new ArrayList<>();
         try {
             Path self = Path.of(McpDemo.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
             candidates.add(self);
-            candidates.add(self.resolve("benchmarks/mcp/target"));
-            candidates.add(self.resolve("../../benchmarks/mcp/target")); // java/target/probe-demo.jar
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
             // Not from a jar file: only the installed location is looked at.
         }
