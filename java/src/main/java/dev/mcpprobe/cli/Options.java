@@ -1,5 +1,7 @@
 package dev.mcpprobe.cli;
 
+import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.syscall.Syscalls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,8 +46,6 @@ record Options(
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     static final Duration DEFAULT_THRESHOLD = Duration.ofMillis(50);
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
-    static final int DEFAULT_RING_BYTES = 8 << 20;
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
     private static final Set<String> FLAGS = Set.of("--all", "--follow-children", "--per-process", "--verbose",
             "--help", "--version", "--prometheus-per-process", "--mcp", "--as-root");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([KkMmGg]?)[Bb]?");
@@ -56,11 +57,6 @@ record Options(
         UsageException(String message) {
             super(message);
         }
-    }
-
-    boolean hasTarget() {
-        return !pids.isEmpty() || !commands.isEmpty() || !units.isEmpty() || !userUnits.isEmpty()
-                || !cgroups.isEmpty() || all || !launch.isEmpty();
     }
 
     static Options parse(String[] args, Syscalls syscallTable) throws UsageException {
@@ -76,7 +72,7 @@ record Options(
         Duration interval = DEFAULT_INTERVAL, duration = null, threshold = DEFAULT_THRESHOLD;
         Format format = Format.TEXT;
         Path outDir = null;
-        int ringBytes = DEFAULT_RING_BYTES;
+        int ringBytes = SyscallProbe.DEFAULT_RING_BYTES;
         PrometheusAddress prometheus = null;
         boolean prometheusPerProcess = false;
 
@@ -185,27 +181,16 @@ record Options(
         if (s.trim().startsWith("-")) {
             throw new UsageException("duration '" + s + "' for " + option + " must be positive (e.g. 500ms, 10s, 2m)");
         }
-        Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new UsageException("'" + s + "' is not a duration for " + option + ": use e.g. 500ms, 10s, 2m");
+        OptionalLong nanos = Durations.parseNanos(s);
+        if (nanos.isEmpty()) {
+            throw new UsageException(Durations.isWrittenAsDuration(s)
+                    ? "duration '" + s + "' for " + option + " is too long (at most 31 years)"
+                    : "'" + s + "' is not a duration for " + option + ": use e.g. 500ms, 10s, 2m");
         }
-        double amount = Double.parseDouble(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        double nanos = amount * switch (unit) {
-            case "ns" -> 1d;
-            case "us", "µs" -> 1e3;
-            case "ms" -> 1e6;
-            case "s" -> 1e9;
-            case "m" -> 60e9;
-            default -> 3600e9;
-        };
-        if (nanos < 1) {
+        if (nanos.getAsLong() < 1) {
             throw new UsageException("duration '" + s + "' for " + option + " must be positive (e.g. 500ms, 10s, 2m)");
         }
-        if (nanos > 1e18) {
-            throw new UsageException("duration '" + s + "' for " + option + " is too long (at most 31 years)");
-        }
-        return Duration.ofNanos((long) nanos);
+        return Duration.ofNanos(nanos.getAsLong());
     }
 
     private static int parseSyscall(String s, Syscalls table) throws UsageException {
@@ -231,8 +216,8 @@ record Options(
     private static int parseRingSize(String s) throws UsageException {
         Matcher m = SIZE.matcher(s.trim());
         long bytes = -1;
-        // Above 1G in any unit is out of range: checked before the shift, which then cannot overflow.
-        if (m.matches() && m.group(1).length() <= 10 && Long.parseLong(m.group(1)) <= (1L << 30)) {
+        // Above the maximum in any unit is out of range: checked before the shift, which then cannot overflow.
+        if (m.matches() && m.group(1).length() <= 10 && Long.parseLong(m.group(1)) <= SyscallProbe.MAX_RING_BYTES) {
             int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
                 case "K" -> 10;
                 case "M" -> 20;
@@ -241,7 +226,7 @@ record Options(
             };
             bytes = Long.parseLong(m.group(1)) << shift;
         }
-        if (bytes < 4096 || bytes > (1L << 30) || Long.bitCount(bytes) != 1) {
+        if (!SyscallProbe.isValidRingBytes(bytes)) {
             throw new UsageException("ring size '" + s + "' must be a power of two from 4K to 1G, e.g. --ring-size 16M");
         }
         return (int) bytes;

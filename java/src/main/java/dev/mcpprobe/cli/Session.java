@@ -73,7 +73,8 @@ final class Session {
 
     int run() throws Options.UsageException, InterruptedException {
         Path outDir = prepareOutDir();
-        boolean demo = !options.hasTarget();
+        SyscallProbe.Builder probeBuilder = builder(); // the user's targets and settings
+        boolean demo = !probeBuilder.hasTarget();
         Duration duration = options.duration() != null ? options.duration() : demo ? DEMO_DURATION : null;
         // From here a signal stops the run, and the JVM waits until everything below is cleaned up.
         Thread hook = new Thread(() -> {
@@ -102,7 +103,13 @@ final class Session {
                         + " for " + Durations.span(duration.toNanos()) + ". Give --pid, --unit, --user-unit, --comm,"
                         + " --cgroup, --all or -- COMMAND to trace your own.");
             }
-            try (SyscallProbe probe = builder(demo, mcp, duration).open()) {
+            if (mcp != null) {
+                mcp.pids().forEach(probeBuilder::pid);
+                probeBuilder.followChildren(true);
+            } else if (demo) {
+                probeBuilder.launch(DemoWorkload.command(duration));
+            }
+            try (SyscallProbe probe = probeBuilder.open()) {
                 try {
                     if (mcp != null) {
                         mcp.startLoad(duration);
@@ -232,7 +239,7 @@ final class Session {
         waiter.start();
     }
 
-    private SyscallProbe.Builder builder(boolean demo, McpDemo mcp, Duration duration) {
+    private SyscallProbe.Builder builder() {
         SyscallProbe.Builder b = SyscallProbe.builder()
                 .followChildren(options.followChildren())
                 .ringBufferBytes(options.ringBytes())
@@ -253,11 +260,6 @@ final class Session {
         }
         if (!options.launch().isEmpty()) {
             b.launch(options.launch());
-        } else if (mcp != null) {
-            mcp.pids().forEach(b::pid);
-            b.followChildren(true);
-        } else if (demo) {
-            b.launch(DemoWorkload.command(duration));
         }
         return b;
     }

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SyscallProbe implements AutoCloseable {
     public static final int DEFAULT_RING_BYTES = 8 << 20;
+    /** A page: the smallest BPF ring buffer. */
+    public static final int MIN_RING_BYTES = 4096;
     /** The kernel's limit for a BPF ring buffer is larger; a consumer cannot drain more in time anyway. */
     public static final int MAX_RING_BYTES = 1 << 30;
     public static final int DEFAULT_BATCH_RECORDS = 4096;
@@ -78,6 +80,11 @@ public final class SyscallProbe implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The ring-size rule: a power of two from {@link #MIN_RING_BYTES} to {@link #MAX_RING_BYTES}. */
+    public static boolean isValidRingBytes(long bytes) {
+        return bytes >= MIN_RING_BYTES && bytes <= MAX_RING_BYTES && Long.bitCount(bytes) == 1;
     }
 
     /**
@@ -280,10 +287,6 @@ public final class SyscallProbe implements AutoCloseable {
         return Shim.mlp_kernel_mode(handle) == Shim.MODE_TASK_STORAGE;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     /** Stops the consumer thread, then detaches and unloads everything. Safe to call twice, from any thread. */
     @Override
     public void close() {
@@ -401,12 +404,12 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
-        /** Processes whose command name (comm, at most 15 bytes) is {@code comm}. */
+        /** Processes whose command name (comm, cut as the kernel keeps it: {@link ProcessScan#kernelComm}) is {@code comm}. */
         public Builder command(String comm) {
             if (comm == null || comm.isEmpty()) {
                 throw new IllegalArgumentException("empty command name");
             }
-            commands.add(comm.length() > 15 ? comm.substring(0, 15) : comm);
+            commands.add(ProcessScan.kernelComm(comm));
             return this;
         }
 
@@ -472,8 +475,8 @@ public final class SyscallProbe implements AutoCloseable {
 
         /** Kernel ring buffer size: a power of two from 4096 bytes to {@link #MAX_RING_BYTES}; each record takes 48. */
         public Builder ringBufferBytes(int bytes) {
-            if (bytes < 4096 || bytes > MAX_RING_BYTES || Integer.bitCount(bytes) != 1) {
-                throw new IllegalArgumentException("ring buffer size must be a power of two from 4096 to "
+            if (!isValidRingBytes(bytes)) {
+                throw new IllegalArgumentException("ring buffer size must be a power of two from " + MIN_RING_BYTES + " to "
                         + MAX_RING_BYTES + " bytes, got " + bytes);
             }
             ringBytes = bytes;

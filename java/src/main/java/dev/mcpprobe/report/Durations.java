@@ -1,10 +1,46 @@
 package dev.mcpprobe.report;
 
 import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Durations for people: latencies to three significant digits, spans and limits compactly. */
+/** Durations for people: latencies to three significant digits, spans and limits compactly, and the one grammar in which they write them. */
 public final class Durations {
     private static final String[] UNITS = {"ns", "µs", "ms", "s"};
+    /** Plain decimals only: Double.parseDouble alone would also take "1e3", "NaN" or "0x1p3". */
+    private static final Pattern WRITTEN = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)?");
+    /** The longest duration {@link #parseNanos} takes: 10^18 ns, about 31 years. */
+    public static final long MAX_PARSED_NS = 1_000_000_000_000_000_000L;
+
+    /**
+     * A duration as people write it, the one grammar of every command line in the project (the CLI's
+     * and the benchmarks'): {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}, {@code 1.5s},
+     * {@code 250us} (or {@code µs}), {@code 100ns}; a bare number is seconds; case and surrounding
+     * blanks do not matter. Returns the nanoseconds (fractions of a nanosecond dropped), or empty
+     * when {@code text} is not written so (a sign, an exponent, another unit) or is longer than
+     * {@link #MAX_PARSED_NS}: each command line says which in its own words.
+     */
+    public static OptionalLong parseNanos(String text) {
+        Matcher m = WRITTEN.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            return OptionalLong.empty();
+        }
+        double nanos = Double.parseDouble(m.group(1)) * switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ns" -> 1d;
+            case "us", "µs" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+        };
+        return nanos > MAX_PARSED_NS ? OptionalLong.empty() : OptionalLong.of((long) nanos);
+    }
+
+    /** True when {@code text} is written in {@link #parseNanos}'s grammar, however long. */
+    public static boolean isWrittenAsDuration(String text) {
+        return WRITTEN.matcher(text.trim().toLowerCase(Locale.ROOT)).matches();
+    }
 
     /** A latency to three significant digits: {@code 850ns}, {@code 12.3µs}, {@code 1.53ms}, {@code 2.10s}. */
     public static String latency(long ns) {

@@ -13,11 +13,19 @@ import java.util.stream.Stream;
 public final class ProcessScan {
     private static final Path PROC = Path.of("/proc");
 
+    /** The kernel keeps a command name in TASK_COMM_LEN (16) bytes with its terminating NUL. */
+    public static final int COMM_MAX_CHARS = 15;
+
     private ProcessScan() {}
+
+    /** {@code name} as the kernel keeps it as a comm: its first {@link #COMM_MAX_CHARS}. */
+    public static String kernelComm(String name) {
+        return name.length() > COMM_MAX_CHARS ? name.substring(0, COMM_MAX_CHARS) : name;
+    }
 
     /** Processes whose comm is {@code comm} (compared as the kernel keeps it: 15 bytes). */
     public static List<Long> withCommand(String comm) {
-        String wanted = comm.length() > 15 ? comm.substring(0, 15) : comm;
+        String wanted = kernelComm(comm);
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> entries = Files.list(PROC)) {
             entries.filter(p -> isPid(p.getFileName().toString())).forEach(p -> {

@@ -2,8 +2,12 @@ package dev.mcpprobe.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DurationsTest {
 
@@ -25,5 +29,27 @@ class DurationsTest {
         "65200000000, 1m 5s", "3725000000000, 1h 2m 5s", "59960000000, 1m"})
     void spanCompactly(long ns, String expected) {
         assertEquals(expected, Durations.span(ns));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"500ms, 500000000", "10s, 10000000000", "2m, 120000000000", "1h, 3600000000000", "1.5s, 1500000000",
+        "250us, 250000", "250µs, 250000", "100ns, 100", "30, 30000000000", "' 10MS ', 10000000", "0, 0", "0.5ns, 0"})
+    void parsesTheOneGrammar(String text, long ns) {
+        assertEquals(ns, Durations.parseNanos(text).orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "soon", "-5s", "+5s", "1e3", "NaN", "Infinity", "0x10", "5d", "1.s", ".5s", "5 s", "10sec",
+        "1,5s", "٣s", "99999999999999999999999999h", "32y"})
+    void refusesWhatIsNotADuration(String text) {
+        assertTrue(Durations.parseNanos(text).isEmpty(), text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000000000000001000ns", "300000h"})
+    void refusesADurationLongerThan31Years(String text) {
+        assertTrue(Durations.isWrittenAsDuration(text), text);
+        assertTrue(Durations.parseNanos(text).isEmpty(), text);
+        assertFalse(Durations.parseNanos("1000000000000000000ns").isEmpty());
     }
 }

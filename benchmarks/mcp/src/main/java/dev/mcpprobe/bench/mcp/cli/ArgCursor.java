@@ -1,7 +1,8 @@
 package dev.mcpprobe.bench.mcp.cli;
 
+import dev.mcpprobe.report.Durations;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Walks a command line one option at a time. Accepts {@code --name value} and {@code --name=value};
@@ -76,31 +77,12 @@ public final class ArgCursor {
         }
     }
 
-    /** "30", "30s", "500ms", "2m", "1h"; a bare number means seconds. */
+    /** "30", "30s", "500ms", "2m", "1h": the probe's own grammar ({@link Durations#parseNanos}); a bare number means seconds. */
     public static Duration parseDuration(String what, String text) throws UsageException {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        long unitNanos;
-        String digits;
-        if (t.endsWith("ms")) {
-            unitNanos = 1_000_000L;
-            digits = t.substring(0, t.length() - 2);
-        } else if (t.endsWith("s")) {
-            unitNanos = 1_000_000_000L;
-            digits = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("m")) {
-            unitNanos = 60_000_000_000L;
-            digits = t.substring(0, t.length() - 1);
-        } else if (t.endsWith("h")) {
-            unitNanos = 3_600_000_000_000L;
-            digits = t.substring(0, t.length() - 1);
-        } else {
-            unitNanos = 1_000_000_000L;
-            digits = t;
-        }
-        // Plain decimals only: Double.parseDouble would also take "1e3", "NaN" or "5d".
-        if (!digits.matches("[0-9]{1,9}(\\.[0-9]{1,9})?")) {
+        OptionalLong nanos = Durations.parseNanos(text);
+        if (nanos.isEmpty()) {
             throw new UsageException(what + ": '" + text + "' is not a duration (e.g. 30, 30s, 500ms, 2m)");
         }
-        return Duration.ofNanos(Math.round(Double.parseDouble(digits) * unitNanos));
+        return Duration.ofNanos(nanos.getAsLong());
     }
 }
