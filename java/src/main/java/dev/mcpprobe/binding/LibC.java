@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
-/** The two libc calls Java has no API for: a signal other than TERM/KILL, and the effective uid. */
+/** The libc call Java has no API for: a signal other than TERM/KILL. */
 public final class LibC {
     public static final int SIGCONT = 18;
 
@@ -16,5 +16,4 @@ public final class LibC {
     private LibC() {}
 
     public static native int kill(int pid, int signal);
-    public static native int geteuid();
 }
