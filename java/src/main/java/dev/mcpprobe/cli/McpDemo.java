@@ -1,6 +1,6 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.target.InvokingUser;
+import dev.mcpprobe.targets.InvokingUser;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.target.InvokingUser;
-import dev.mcpprobe.target.LaunchedCommand;
-import dev.mcpprobe.target.SystemdUnits;
-import dev.mcpprobe.target.ProcessScan;
-import dev.mcpprobe.target.Cgroups;
+import dev.mcpprobe.targets.InvokingUser;
+import dev.mcpprobe.targets.LaunchedCommand;
+import dev.mcpprobe.targets.SystemdUnits;
+import dev.mcpprobe.targets.ProcessScan;
+import dev.mcpprobe.targets.Cgroups;
 import dev.mcpprobe.binding.NativeLoadException;
 import dev.mcpprobe.binding.Shim;
 import dev.mcpprobe.decode.EventBatch;

@@ -1,6 +1,6 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.target.LaunchedCommand;
+import dev.mcpprobe.targets.LaunchedCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

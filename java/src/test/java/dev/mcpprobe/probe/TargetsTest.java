@@ -1,6 +1,6 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.target.Cgroups;
+import dev.mcpprobe.targets.Cgroups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

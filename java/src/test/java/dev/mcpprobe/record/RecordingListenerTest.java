@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mcpprobe.probe.RequiresBpf;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.snapshot.LatencySnapshot;
-import dev.mcpprobe.target.LaunchedCommand;
+import dev.mcpprobe.targets.LaunchedCommand;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.target.LaunchedCommand;
+import dev.mcpprobe.targets.LaunchedCommand;
 import dev.mcpprobe.probe.RequiresBpf;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;

@@ -1,4 +1,4 @@
-package dev.mcpprobe.target;
+package dev.mcpprobe.targets;
 
 import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
