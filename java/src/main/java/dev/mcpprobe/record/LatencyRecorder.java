@@ -3,6 +3,8 @@ package dev.mcpprobe.record;
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.syscall.Syscalls;
+import dev.mcpprobe.snapshot.LatencyDistribution;
+import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.WindowKind;
 import java.util.ArrayDeque;
@@ -45,8 +47,9 @@ public final class LatencyRecorder {
      * @param thresholdNs  calls above this are counted as high latency
      * @param maxProcesses processes counted one by one; the others share one row
      * @param syscalls     names for the syscall numbers
+     * @param exactLimits  latencies around which percentiles are exact (the verdict's, by default)
      */
-    public record Config(long intervalNs, long thresholdNs, int maxProcesses, Syscalls syscalls) {
+    public record Config(long intervalNs, long thresholdNs, int maxProcesses, Syscalls syscalls, ExactLimits exactLimits) {
         public static final long DEFAULT_INTERVAL_NS = 10_000_000_000L;
         public static final long DEFAULT_THRESHOLD_NS = 50_000_000L;
         /**
@@ -71,17 +74,20 @@ public final class LatencyRecorder {
                 throw new IllegalArgumentException("maxProcesses must be 1.." + MAX_PROCESSES + ", got " + maxProcesses);
             }
             Objects.requireNonNull(syscalls, "syscalls");
+            Objects.requireNonNull(exactLimits, "exactLimits");
         }
 
-        /** 10 s interval, 50 ms threshold, the syscall names of this machine's architecture. */
+        /** 10 s interval, 50 ms threshold, the syscall names of this machine's architecture, exact around the verdict's limits. */
         public static Config defaults() {
-            return new Config(DEFAULT_INTERVAL_NS, DEFAULT_THRESHOLD_NS, DEFAULT_MAX_PROCESSES, Syscalls.forCurrentArch());
+            return new Config(DEFAULT_INTERVAL_NS, DEFAULT_THRESHOLD_NS, DEFAULT_MAX_PROCESSES, Syscalls.forCurrentArch(),
+                    LatencyDistribution.VERDICT_LIMITS);
         }
 
-        public Config withIntervalNs(long ns) { return new Config(ns, thresholdNs, maxProcesses, syscalls); }
-        public Config withThresholdNs(long ns) { return new Config(intervalNs, ns, maxProcesses, syscalls); }
-        public Config withMaxProcesses(int n) { return new Config(intervalNs, thresholdNs, n, syscalls); }
-        public Config withSyscalls(Syscalls table) { return new Config(intervalNs, thresholdNs, maxProcesses, table); }
+        public Config withIntervalNs(long ns) { return new Config(ns, thresholdNs, maxProcesses, syscalls, exactLimits); }
+        public Config withThresholdNs(long ns) { return new Config(intervalNs, ns, maxProcesses, syscalls, exactLimits); }
+        public Config withMaxProcesses(int n) { return new Config(intervalNs, thresholdNs, n, syscalls, exactLimits); }
+        public Config withSyscalls(Syscalls table) { return new Config(intervalNs, thresholdNs, maxProcesses, table, exactLimits); }
+        public Config withExactLimits(ExactLimits limits) { return new Config(intervalNs, thresholdNs, maxProcesses, syscalls, limits); }
     }
 
     /** A window that has ended but has not been reported yet; {@code stats} is null while it has no calls. */
@@ -315,7 +321,7 @@ public final class LatencyRecorder {
     }
 
     private WindowStats newWindowStats() {
-        return new WindowStats(config.thresholdNs(), config.maxProcesses(), config.syscalls());
+        return new WindowStats(config.thresholdNs(), config.exactLimits(), config.maxProcesses(), config.syscalls());
     }
 
     private WindowStats takeSpare() {

@@ -1,8 +1,8 @@
 package dev.mcpprobe.record;
 
 import dev.mcpprobe.snapshot.LatencyDistribution;
+import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
 import dev.mcpprobe.snapshot.Log2Buckets;
-import dev.mcpprobe.snapshot.Verdict;
 import java.util.Arrays;
 
 /**
@@ -30,8 +30,8 @@ final class LatencyStats {
     private long maxNs = Long.MIN_VALUE;
     private long errorCount;
     private long highLatencyCount;
-    private long atOrAbove10msCount;
-    private long above50msCount;
+    private long atOrAboveLowerCount;
+    private long aboveUpperCount;
 
     LatencyStats(boolean blockingWait) {
         this.processGroup = blockingWait ? ProcessTable.WAITING : ProcessTable.NOT_WAITING;
@@ -61,18 +61,18 @@ final class LatencyStats {
     }
 
     /** The rest of a call that failed or was slow enough to reach a limit; after {@link #record}. */
-    void recordRare(long latencyNs, boolean failed, long thresholdNs) {
+    void recordRare(long latencyNs, boolean failed, long thresholdNs, ExactLimits limits) {
         if (failed) {
             errorCount++;
         }
         if (latencyNs > thresholdNs) {
             highLatencyCount++;
         }
-        if (latencyNs >= Verdict.EXCELLENT_BELOW_NS) {
-            atOrAbove10msCount++;
+        if (latencyNs >= limits.lowerNs()) {
+            atOrAboveLowerCount++;
         }
-        if (latencyNs > Verdict.GOOD_UP_TO_NS) {
-            above50msCount++;
+        if (latencyNs > limits.upperNs()) {
+            aboveUpperCount++;
         }
     }
 
@@ -93,8 +93,8 @@ final class LatencyStats {
         maxNs = Math.max(maxNs, other.maxNs);
         errorCount += other.errorCount;
         highLatencyCount += other.highLatencyCount;
-        atOrAbove10msCount += other.atOrAbove10msCount;
-        above50msCount += other.above50msCount;
+        atOrAboveLowerCount += other.atOrAboveLowerCount;
+        aboveUpperCount += other.aboveUpperCount;
     }
 
     void reset() {
@@ -104,8 +104,8 @@ final class LatencyStats {
         maxNs = Long.MIN_VALUE;
         errorCount = 0;
         highLatencyCount = 0;
-        atOrAbove10msCount = 0;
-        above50msCount = 0;
+        atOrAboveLowerCount = 0;
+        aboveUpperCount = 0;
     }
 
     long count() {
@@ -116,9 +116,9 @@ final class LatencyStats {
         return count;
     }
 
-    LatencyDistribution toDistribution() {
+    LatencyDistribution toDistribution(ExactLimits limits) {
         return LatencyDistribution.copyOf(count(), errorCount, sumNs, minNs, maxNs, highLatencyCount,
-                atOrAbove10msCount, above50msCount, Arrays.copyOf(counts, FINE_OFFSET),
+                limits, atOrAboveLowerCount, aboveUpperCount, Arrays.copyOf(counts, FINE_OFFSET),
                 FineBuckets.toHistogram(counts, FINE_OFFSET));
     }
 }

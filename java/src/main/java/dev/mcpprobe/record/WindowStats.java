@@ -2,11 +2,11 @@ package dev.mcpprobe.record;
 
 import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.syscall.Syscalls;
+import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.Log2Buckets;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
-import dev.mcpprobe.snapshot.Verdict;
 import dev.mcpprobe.snapshot.WindowKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +26,8 @@ final class WindowStats {
     private static final long NS_PER_US = 1_000;
 
     private final long thresholdNs;
-    /** Calls at least this long may count for the threshold or a verdict limit. */
+    private final ExactLimits limits;
+    /** Calls at least this long may count for the threshold or an exact limit. */
     private final long rareFromNs;
     private final Syscalls syscalls;
     /** By syscall number, allocated when a syscall is first seen; never longer than the table. */
@@ -34,9 +35,10 @@ final class WindowStats {
     private LatencyStats unknownSyscall;
     private final ProcessTable processes;
 
-    WindowStats(long thresholdNs, int maxProcesses, Syscalls syscalls) {
+    WindowStats(long thresholdNs, ExactLimits limits, int maxProcesses, Syscalls syscalls) {
         this.thresholdNs = thresholdNs;
-        this.rareFromNs = Math.min(thresholdNs, Verdict.EXCELLENT_BELOW_NS - 1) + 1;
+        this.limits = limits;
+        this.rareFromNs = Math.min(thresholdNs, limits.lowerNs() - 1) + 1;
         this.syscalls = syscalls;
         this.bySyscall = new LatencyStats[syscalls.tableSize()];
         this.processes = new ProcessTable(maxProcesses);
@@ -51,8 +53,8 @@ final class WindowStats {
         syscall.record(latencyNs, log2Index, fineSlot);
         process.record(latencyNs, log2Index, fineSlot);
         if (ret < 0 || latencyNs >= rareFromNs) {
-            syscall.recordRare(latencyNs, ret < 0, thresholdNs);
-            process.recordRare(latencyNs, ret < 0, thresholdNs);
+            syscall.recordRare(latencyNs, ret < 0, thresholdNs, limits);
+            process.recordRare(latencyNs, ret < 0, thresholdNs, limits);
         }
     }
 
@@ -120,13 +122,13 @@ final class WindowStats {
                 if (!syscall.blockingWait()) {
                     withoutWaits.add(syscall);
                 }
-                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), syscall.blockingWait(), syscall.toDistribution()));
+                syscallRows.add(new SyscallLatency(nr, syscalls.name(nr), syscall.blockingWait(), syscall.toDistribution(limits)));
             }
         }
         if (unknownSyscall != null && unknownSyscall.count() > 0) {
             total.add(unknownSyscall);
             withoutWaits.add(unknownSyscall);
-            syscallRows.add(new SyscallLatency(UNKNOWN_NR, "unknown", false, unknownSyscall.toDistribution()));
+            syscallRows.add(new SyscallLatency(UNKNOWN_NR, "unknown", false, unknownSyscall.toDistribution(limits)));
         }
         List<ProcessLatency> processRows = new ArrayList<>();
         LatencyStats scratch = new LatencyStats(false);
@@ -136,15 +138,15 @@ final class WindowStats {
         if (processes.otherNotWaiting().count() + processes.otherWaiting().count() > 0) {
             processRows.add(processRow(ProcessLatency.OTHER_TGID, processes.otherNotWaiting(), processes.otherWaiting(), scratch));
         }
-        return new LatencySnapshot(kind, startNs, endNs, thresholdNs, null, total.toDistribution(),
-                withoutWaits.toDistribution(), syscallRows, processRows, loss);
+        return new LatencySnapshot(kind, startNs, endNs, thresholdNs, null, total.toDistribution(limits),
+                withoutWaits.toDistribution(limits), syscallRows, processRows, loss);
     }
 
     /** A process's row: all its calls ({@code scratch} holds their sum) and those that are not waits. */
-    private static ProcessLatency processRow(int tgid, LatencyStats notWaiting, LatencyStats waiting, LatencyStats scratch) {
+    private ProcessLatency processRow(int tgid, LatencyStats notWaiting, LatencyStats waiting, LatencyStats scratch) {
         scratch.reset();
         scratch.add(notWaiting);
         scratch.add(waiting);
-        return new ProcessLatency(tgid, scratch.toDistribution(), notWaiting.toDistribution());
+        return new ProcessLatency(tgid, scratch.toDistribution(limits), notWaiting.toDistribution(limits));
     }
 }

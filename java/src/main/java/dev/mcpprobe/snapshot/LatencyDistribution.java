@@ -12,13 +12,29 @@ import org.HdrHistogram.HistogramIterationValue;
  *
  * <p>Count, errors, sum, min and max are exact. Percentiles come from an HdrHistogram (relative
  * error under 0.8% with the recorder's 2 significant digits), clamped to the exact min and max;
- * around the verdict limits (10 ms, 50 ms) exact counts decide, so the verdict taken from P99 is
- * exact even where the histogram's bucket straddles a limit. Percentiles use the nearest-rank
+ * around its {@link ExactLimits} (the verdict's 10 ms and 50 ms unless the recorder was given others)
+ * exact counts decide, so the verdict taken from P99 is exact even where the histogram's bucket
+ * straddles a limit. Percentiles use the nearest-rank
  * definition: the value of the call at rank {@code ceil(p/100 * count)}.
  */
 public final class LatencyDistribution {
+    /**
+     * Two latencies around which percentiles are exact: the recorder counts the calls at or above
+     * {@code lowerNs} and those above {@code upperNs} exactly.
+     */
+    public record ExactLimits(long lowerNs, long upperNs) {
+        public ExactLimits {
+            if (lowerNs < 1 || upperNs < lowerNs) {
+                throw new IllegalArgumentException("exact limits need 1 <= lower <= upper, got " + lowerNs + ", " + upperNs);
+            }
+        }
+    }
+
+    /** The verdict's limits: P99 below 10 ms, up to 50 ms ({@link Verdict}). */
+    public static final ExactLimits VERDICT_LIMITS = new ExactLimits(Verdict.EXCELLENT_BELOW_NS, Verdict.GOOD_UP_TO_NS);
+
     public static final LatencyDistribution EMPTY = new LatencyDistribution(
-            0, 0, 0, 0, 0, 0, 0, 0, new long[Log2Buckets.COUNT], new Histogram(1));
+            0, 0, 0, 0, 0, 0, VERDICT_LIMITS, 0, 0, new long[Log2Buckets.COUNT], new Histogram(1));
 
     private final long count;
     private final long errorCount;
@@ -26,8 +42,9 @@ public final class LatencyDistribution {
     private final long minNs;
     private final long maxNs;
     private final long highLatencyCount;
-    private final long atOrAbove10msCount;
-    private final long above50msCount;
+    private final ExactLimits limits;
+    private final long atOrAboveLowerCount;
+    private final long aboveUpperCount;
     private final long[] log2Counts;
     private final Histogram histogram;
     /** The percentiles every report shows, computed once: each query scans the histogram. */
@@ -37,7 +54,7 @@ public final class LatencyDistribution {
     private final long p999Ns;
 
     private LatencyDistribution(long count, long errorCount, long sumNs, long minNs, long maxNs,
-            long highLatencyCount, long atOrAbove10msCount, long above50msCount,
+            long highLatencyCount, ExactLimits limits, long atOrAboveLowerCount, long aboveUpperCount,
             long[] log2Counts, Histogram histogram) {
         this.count = count;
         this.errorCount = errorCount;
@@ -45,8 +62,9 @@ public final class LatencyDistribution {
         this.minNs = minNs;
         this.maxNs = maxNs;
         this.highLatencyCount = highLatencyCount;
-        this.atOrAbove10msCount = atOrAbove10msCount;
-        this.above50msCount = above50msCount;
+        this.limits = limits;
+        this.atOrAboveLowerCount = atOrAboveLowerCount;
+        this.aboveUpperCount = aboveUpperCount;
         this.log2Counts = log2Counts;
         this.histogram = histogram;
         this.p50Ns = valueAtPercentile(50);
@@ -59,13 +77,14 @@ public final class LatencyDistribution {
      * A distribution from a recorder's counters, copying the arrays and the histogram.
      *
      * @param highLatencyCount   calls above the snapshot's threshold
-     * @param atOrAbove10msCount calls of at least {@link Verdict#EXCELLENT_BELOW_NS}
-     * @param above50msCount     calls above {@link Verdict#GOOD_UP_TO_NS}
+     * @param limits              the latencies around which the next two counts make percentiles exact
+     * @param atOrAboveLowerCount calls of at least {@code limits.lowerNs()}
+     * @param aboveUpperCount     calls above {@code limits.upperNs()}
      * @param log2CountsUs       counts per {@link Log2Buckets} bucket of the latency in microseconds
      * @param histogram          the latencies in ns (negative ones recorded as 0)
      */
     public static LatencyDistribution copyOf(long count, long errorCount, long sumNs, long minNs, long maxNs,
-            long highLatencyCount, long atOrAbove10msCount, long above50msCount,
+            long highLatencyCount, ExactLimits limits, long atOrAboveLowerCount, long aboveUpperCount,
             long[] log2CountsUs, AbstractHistogram histogram) {
         if (log2CountsUs.length != Log2Buckets.COUNT) {
             throw new IllegalArgumentException("need " + Log2Buckets.COUNT + " log2 buckets, got " + log2CountsUs.length);
@@ -74,7 +93,7 @@ public final class LatencyDistribution {
             return EMPTY;
         }
         return new LatencyDistribution(count, errorCount, sumNs, minNs, maxNs, highLatencyCount,
-                atOrAbove10msCount, above50msCount, log2CountsUs.clone(), copyOfHistogram(histogram));
+                limits, atOrAboveLowerCount, aboveUpperCount, log2CountsUs.clone(), copyOfHistogram(histogram));
     }
 
     private static Histogram copyOfHistogram(AbstractHistogram source) {
@@ -113,16 +132,16 @@ public final class LatencyDistribution {
         }
         long value = Math.max(minNs, Math.min(maxNs, histogram.getValueAtPercentile(percentile)));
         long rank = rankOf(percentile);
-        // The exact counts say on which side of each verdict limit the call at this rank lies.
-        if (rank <= count - atOrAbove10msCount) {
-            value = Math.min(value, Verdict.EXCELLENT_BELOW_NS - 1);
+        // The exact counts say on which side of each limit the call at this rank lies.
+        if (rank <= count - atOrAboveLowerCount) {
+            value = Math.min(value, limits.lowerNs() - 1);
         } else {
-            value = Math.max(value, Verdict.EXCELLENT_BELOW_NS);
+            value = Math.max(value, limits.lowerNs());
         }
-        if (rank <= count - above50msCount) {
-            value = Math.min(value, Verdict.GOOD_UP_TO_NS);
+        if (rank <= count - aboveUpperCount) {
+            value = Math.min(value, limits.upperNs());
         } else {
-            value = Math.max(value, Verdict.GOOD_UP_TO_NS + 1);
+            value = Math.max(value, limits.upperNs() + 1);
         }
         return value;
     }
@@ -187,6 +206,9 @@ public final class LatencyDistribution {
         if (count == 0) {
             return other;
         }
+        if (!limits.equals(other.limits)) {
+            throw new IllegalArgumentException("cannot merge distributions counted around different limits: " + limits + ", " + other.limits);
+        }
         long[] log2 = log2Counts.clone();
         for (int i = 0; i < log2.length; i++) {
             log2[i] += other.log2Counts[i];
@@ -198,8 +220,8 @@ public final class LatencyDistribution {
         merged.add(keepMine ? other.histogram : histogram);
         return new LatencyDistribution(count + other.count, errorCount + other.errorCount, sumNs + other.sumNs,
                 Math.min(minNs, other.minNs), Math.max(maxNs, other.maxNs),
-                highLatencyCount + other.highLatencyCount, atOrAbove10msCount + other.atOrAbove10msCount,
-                above50msCount + other.above50msCount, log2, merged);
+                highLatencyCount + other.highLatencyCount, limits, atOrAboveLowerCount + other.atOrAboveLowerCount,
+                aboveUpperCount + other.aboveUpperCount, log2, merged);
     }
 
     @Override
