@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The overhead benchmark of issue 6: ns per syscall of a getppid loop pinned to one CPU, with the
+# The overhead benchmark: ns per syscall of a getppid loop pinned to one CPU, with the
 # tracer on the other, in alternating rounds. The figure is the loop thread's CPU time per call
 # (BPF programs run inside its syscalls, so they are in it); wall time per call is kept too, but on
 # a shared machine it also holds the time other processes took CPU 0 away. Each measurement runs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The throughput benchmark of issue 6: a one-core syscall storm (the getppid loop on CPU 0) traced
+# The throughput benchmark: a one-core syscall storm (the getppid loop on CPU 0) traced
 # with default settings by the Java library, the JVM pinned to CPU 1. Each round runs the storm
 # flat out and paced at RATE calls/s; reported: events/s delivered to Java, drops, and the CPU the
 # consumer thread and the whole JVM used, as % of one core.

@@ -6,7 +6,7 @@ import org.HdrHistogram.Histogram;
  * The bucket layout of an HdrHistogram with lowest discernible value 1 and 2 significant digits:
  * latencies (ns) below 256 exactly, then 128 buckets per power of two (relative width at most
  * 1/128, under 0.8%). The recorder counts calls per bucket with one index computation and one
- * array increment, and {@link #addTo} turns the counts into that HdrHistogram bucket for bucket.
+ * array increment, and {@link #toHistogram} turns the counts into that HdrHistogram bucket for bucket.
  */
 final class FineBuckets {
     static final int SIGNIFICANT_DIGITS = 2;
