@@ -1,30 +1,28 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.targets.InvokingUser;
-import dev.mcpprobe.targets.LaunchedCommand;
-import dev.mcpprobe.targets.SystemdUnits;
-import dev.mcpprobe.targets.ProcessScan;
-import dev.mcpprobe.targets.Cgroups;
 import dev.mcpprobe.binding.NativeLoadException;
 import dev.mcpprobe.binding.Shim;
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.decode.RecordLayout;
-import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.mcp.McpRecordLayout;
 import dev.mcpprobe.mcp.PayloadBatch;
 import dev.mcpprobe.mcp.PayloadListener;
+import dev.mcpprobe.snapshot.LossCounters;
+import dev.mcpprobe.syscall.Syscalls;
+import dev.mcpprobe.targets.CgroupWatch;
+import dev.mcpprobe.targets.Cgroups;
+import dev.mcpprobe.targets.InvokingUser;
+import dev.mcpprobe.targets.LaunchedCommand;
+import dev.mcpprobe.targets.ProcessScan;
+import dev.mcpprobe.targets.SystemdUnits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A loaded and attached syscall-latency probe: the kernel program times every syscall of the
@@ -55,23 +53,35 @@ public final class SyscallProbe implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
     /** A consumer that sleeps longer than this between drains lets any ring overflow under load. */
     public static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(10);
-    private static final long CGROUP_REFRESH_NS = TimeUnit.SECONDS.toNanos(1);
     /** --mcp: payload records copied per poll, at most (each up to McpRecordLayout.ENTRY_MAX bytes). */
     private static final int PAYLOAD_BATCH_BYTES = 1 << 20;
 
     private final int handle;
     private final Builder spec;
     private volatile LaunchedCommand launched;
-    private final Map<Path, Long> watchedCgroups = new ConcurrentHashMap<>(); // dir -> id now in the filter (-1: none)
+    private final CgroupWatch cgroups = new CgroupWatch(new CgroupWatch.Filter() {
+        @Override
+        public void addCgroup(Path dir, long id) {
+            check(Shim.mlp_add_cgroup(handle, id), "adding cgroup " + dir);
+        }
+
+        @Override
+        public void removeCgroup(Path dir, long id) {
+            check(Shim.mlp_remove_cgroup(handle, id), "removing cgroup " + dir);
+        }
+
+        @Override
+        public void addProcess(long pid) {
+            traceProcess(pid);
+        }
+    });
     private final Object lifecycle = new Object();
     private final Set<Long> explicitPids = ConcurrentHashMap.newKeySet();
     private final long selfPid = ProcessHandle.current().pid();
-    private volatile boolean attached;
     private volatile boolean closed;
     private volatile long delivered;
     private volatile Throwable consumerFailure;
     private Thread consumer;
-    private long nextCgroupRefreshNs;
 
     private SyscallProbe(int handle, Builder spec) {
         this.handle = handle;
@@ -110,7 +120,7 @@ public final class SyscallProbe implements AutoCloseable {
         }
         batch.setSize(n);
         delivered += n; // single consumer: a volatile write per batch, not per record
-        refreshCgroupsIfDue();
+        cgroups.refreshIfDue(System.nanoTime());
         return n;
     }
 
@@ -245,15 +255,11 @@ public final class SyscallProbe implements AutoCloseable {
      * enter it later; if the directory is recreated (a restarted unit), the new one is followed.
      */
     public void addCgroup(Path dir) {
-        watchedCgroups.putIfAbsent(dir, -1L);
-        refreshCgroup(dir);
+        cgroups.add(dir);
     }
 
     public void removeCgroup(Path dir) {
-        Long id = watchedCgroups.remove(dir);
-        if (id != null && id >= 0) {
-            check(Shim.mlp_remove_cgroup(handle, id), "removing cgroup " + dir);
-        }
+        cgroups.remove(dir);
         ProcessScan.inCgroup(dir).forEach(this::untraceDerived);
     }
 
@@ -305,37 +311,6 @@ public final class SyscallProbe implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void refreshCgroupsIfDue() {
-        if (watchedCgroups.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - nextCgroupRefreshNs >= 0) {
-            nextCgroupRefreshNs = now + CGROUP_REFRESH_NS;
-            watchedCgroups.keySet().forEach(this::refreshCgroup);
-        }
-    }
-
-    private void refreshCgroup(Path dir) {
-        OptionalLong now = Cgroups.id(dir);
-        long newId = now.orElse(-1L);
-        Long oldId = watchedCgroups.get(dir);
-        if (oldId == null || oldId == newId) {
-            return;
-        }
-        if (newId >= 0) {
-            check(Shim.mlp_add_cgroup(handle, newId), "adding cgroup " + dir);
-        }
-        if (oldId >= 0) {
-            check(Shim.mlp_remove_cgroup(handle, oldId), "removing cgroup " + dir);
-        }
-        watchedCgroups.put(dir, newId);
-        if (attached && newId >= 0) {
-            // The kernel sees processes that enter the cgroup from now on; these are already in it.
-            ProcessScan.inCgroup(dir).forEach(this::traceProcess);
         }
     }
 
@@ -589,10 +564,10 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_add_tgid(handle, (int) probe.launched.pid()), "adding the launched command");
                 }
                 probe.check(Shim.mlp_attach(handle), "attaching");
-                probe.attached = true;
+                probe.cgroups.scanMembersFromNowOn();
                 // Attached first, scanned second: a process that starts in between is seen by the kernel hooks.
                 commands.forEach(comm -> ProcessScan.withCommand(comm).forEach(probe::traceProcess));
-                probe.watchedCgroups.keySet().forEach(dir -> ProcessScan.inCgroup(dir).forEach(probe::traceProcess));
+                probe.cgroups.dirs().forEach(dir -> ProcessScan.inCgroup(dir).forEach(probe::traceProcess));
                 if (probe.launched != null) {
                     probe.launched.release();
                 }
