@@ -1,7 +1,7 @@
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.export.prometheus.*;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.*;
+import dev.mcpprobe.snapshot.LossCounters;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;

@@ -1,12 +1,12 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.export.prometheus.LatencyCollector;
 import dev.mcpprobe.export.prometheus.OnDemand;
 import dev.mcpprobe.export.prometheus.ProbeState;
 import dev.mcpprobe.export.prometheus.PrometheusEndpoint;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

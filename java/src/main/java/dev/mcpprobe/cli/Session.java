@@ -1,16 +1,13 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.mcp.McpTracker;
-import dev.mcpprobe.targets.InvokingUser;
-import dev.mcpprobe.targets.LaunchedCommand;
 import dev.mcpprobe.probe.Privileges;
 import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.record.ProcessNames;
 import dev.mcpprobe.record.RecordingListener;
-import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.Durations;
 import dev.mcpprobe.report.HlogReport;
 import dev.mcpprobe.report.HtmlReport;
@@ -20,7 +17,10 @@ import dev.mcpprobe.report.McpReport;
 import dev.mcpprobe.report.SafeText;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.ProcessLatency;
+import dev.mcpprobe.targets.InvokingUser;
+import dev.mcpprobe.targets.LaunchedCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

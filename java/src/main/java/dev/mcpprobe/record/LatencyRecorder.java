@@ -1,12 +1,12 @@
 package dev.mcpprobe.record;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.syscall.Syscalls;
-import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
+import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.WindowKind;
+import dev.mcpprobe.syscall.Syscalls;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.mcpprobe.record;
 
-import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
+import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.Log2Buckets;
 import java.util.Arrays;
 

@@ -1,13 +1,13 @@
 package dev.mcpprobe.record;
 
-import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.Log2Buckets;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import dev.mcpprobe.snapshot.WindowKind;
+import dev.mcpprobe.syscall.Syscalls;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package dev.mcpprobe.report;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.snapshot.HistogramBucket;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
 import dev.mcpprobe.snapshot.Verdict;

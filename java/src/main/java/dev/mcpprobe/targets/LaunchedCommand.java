@@ -1,7 +1,7 @@
 package dev.mcpprobe.targets;
 
-import dev.mcpprobe.probe.ProbeException;
 import dev.mcpprobe.binding.LibC;
+import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.mcpprobe.compare;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.report.HlogReport;
 import dev.mcpprobe.report.IntervalHistograms;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

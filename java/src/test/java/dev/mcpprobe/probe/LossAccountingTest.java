@@ -1,10 +1,10 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.targets.LaunchedCommand;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.snapshot.LossCounters;
+import dev.mcpprobe.targets.LaunchedCommand;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package dev.mcpprobe.probe;
 
-import dev.mcpprobe.targets.Cgroups;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
+import dev.mcpprobe.targets.Cgroups;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

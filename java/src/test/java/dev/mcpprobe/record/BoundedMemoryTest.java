@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.SyscallLatency;
+import dev.mcpprobe.syscall.Syscalls;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencyDistribution.ExactLimits;
+import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LossCounters;
 import org.junit.jupiter.api.Test;
 

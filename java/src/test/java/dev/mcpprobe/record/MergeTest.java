@@ -3,12 +3,12 @@ package dev.mcpprobe.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.testing.Call;
-import dev.mcpprobe.testing.RandomCalls;
 import dev.mcpprobe.testing.RandomCalls.Shape;
+import dev.mcpprobe.testing.RandomCalls;
 import org.HdrHistogram.Histogram;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -3,15 +3,15 @@ package dev.mcpprobe.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.snapshot.LatencyDistribution;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.testing.Call;
-import dev.mcpprobe.testing.RandomCalls;
 import dev.mcpprobe.testing.RandomCalls.Shape;
+import dev.mcpprobe.testing.RandomCalls;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -3,10 +3,10 @@ package dev.mcpprobe.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.RequiresBpf;
 import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.snapshot.LossCounters;
-import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.Verdict;
 import dev.mcpprobe.snapshot.WindowKind;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.testing.Call;
-import dev.mcpprobe.testing.RandomCalls;
 import dev.mcpprobe.testing.RandomCalls.Shape;
+import dev.mcpprobe.testing.RandomCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

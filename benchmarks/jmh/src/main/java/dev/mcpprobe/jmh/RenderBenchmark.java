@@ -1,9 +1,9 @@
 package dev.mcpprobe.jmh;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.report.JsonReport;
 import dev.mcpprobe.report.TextReport;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;

@@ -1,10 +1,10 @@
 package dev.mcpprobe.jmh;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.export.prometheus.LatencyCollector;
 import dev.mcpprobe.export.prometheus.ProbeState;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;

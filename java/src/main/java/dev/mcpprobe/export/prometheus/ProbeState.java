@@ -1,7 +1,7 @@
 package dev.mcpprobe.export.prometheus;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.snapshot.LatencySnapshot;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.util.Map;
 import java.util.Objects;
 

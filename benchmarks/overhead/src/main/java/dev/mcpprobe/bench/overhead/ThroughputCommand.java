@@ -1,7 +1,7 @@
 package dev.mcpprobe.bench.overhead;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.util.ArrayList;
 import java.util.List;
 

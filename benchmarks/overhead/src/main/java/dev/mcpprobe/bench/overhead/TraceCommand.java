@@ -1,8 +1,8 @@
 package dev.mcpprobe.bench.overhead;
 
-import dev.mcpprobe.snapshot.LossCounters;
 import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.SyscallProbe;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.util.concurrent.CountDownLatch;
 
 /**
