@@ -545,18 +545,11 @@ public final class SyscallProbe implements AutoCloseable {
                 }
                 cgroups.forEach(probe::addCgroup);
                 if (payloadListener != null) {
-                    Syscalls table = Syscalls.forCurrentArch(); // the one list of blocking waits
-                    long[] waits = new long[Syscalls.MAX_FILTERABLE / 64];
-                    for (int nr = 0; nr < Syscalls.MAX_FILTERABLE; nr++) {
-                        if (table.isBlockingWait(nr)) {
-                            waits[nr >>> 6] |= 1L << (nr & 63);
-                        }
-                    }
+                    long[] waits = Syscalls.forCurrentArch().blockingWaitBitmap(); // the one list of blocking waits
                     probe.check(Shim.mlp_set_mcp_wait_syscalls(handle, waits, waits.length), "setting the blocking waits");
                 }
                 if (!syscalls.isEmpty()) {
-                    long[] mask = new long[Syscalls.MAX_FILTERABLE / 64];
-                    syscalls.forEach(nr -> mask[nr >>> 6] |= 1L << (nr & 63));
+                    long[] mask = Syscalls.bitmap(syscalls);
                     probe.check(Shim.mlp_set_syscall_filter(handle, mask, mask.length), "setting the syscall filter");
                 }
                 if (!launch.isEmpty()) {

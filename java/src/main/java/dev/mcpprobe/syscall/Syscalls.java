@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -148,6 +149,29 @@ public final class Syscalls {
      */
     public boolean isBlockingWait(int nr) {
         return nr >= 0 && nr < blockingWait.length && blockingWait[nr];
+    }
+
+    /** This table's blocking waits as the kernel program's bitmap ({@link #bitmap}). */
+    public long[] blockingWaitBitmap() {
+        List<Integer> waits = new ArrayList<>();
+        for (int nr = 0; nr < Math.min(blockingWait.length, MAX_FILTERABLE); nr++) {
+            if (blockingWait[nr]) {
+                waits.add(nr);
+            }
+        }
+        return bitmap(waits);
+    }
+
+    /** Syscall numbers (0..{@link #MAX_FILTERABLE}-1) as the kernel program's bitmap: bit {@code nr % 64} of word {@code nr / 64}. */
+    public static long[] bitmap(Iterable<Integer> numbers) {
+        long[] words = new long[MAX_FILTERABLE / 64];
+        for (int nr : numbers) {
+            if (nr < 0 || nr >= MAX_FILTERABLE) {
+                throw new IllegalArgumentException("syscall number " + nr + " outside 0.." + (MAX_FILTERABLE - 1));
+            }
+            words[nr >>> 6] |= 1L << (nr & 63);
+        }
+        return words;
     }
 
     /** The {@link #BLOCKING_WAITS} this architecture has, in the list's order. */
