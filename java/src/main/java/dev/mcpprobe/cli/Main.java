@@ -2,6 +2,7 @@ package dev.mcpprobe.cli;
 
 import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.probe.ProbeException;
+import dev.mcpprobe.targets.TargetException;
 import java.io.PrintStream;
 
 /**
@@ -42,7 +43,11 @@ public final class Main {
             return 0;
         }
         try {
-            return new Session(options, out, err).run();
+            try {
+                return new Session(options, out, err).run();
+            } catch (TargetException e) { // the demo's servers are started outside the probe
+                throw ProbeException.of(e);
+            }
         } catch (ProbeException e) {
             err.println(NAME + ": " + e.getMessage());
             if (options.verbose()) {

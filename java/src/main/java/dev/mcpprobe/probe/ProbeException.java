@@ -1,5 +1,7 @@
 package dev.mcpprobe.probe;
 
+import dev.mcpprobe.targets.TargetException;
+
 /**
  * A probe could not be set up or used. The message is one line a user can act on
  * ("needs CAP_BPF and CAP_PERFMON ...", "no process with PID 42"); {@link #kind()} tells callers
@@ -29,6 +31,16 @@ public class ProbeException extends RuntimeException {
     public ProbeException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+    }
+
+    /** A target's failure as the probe's: same kind and message, so callers catch one type. */
+    public static ProbeException of(TargetException e) {
+        Kind kind = switch (e.kind()) {
+            case BAD_TARGET -> Kind.BAD_TARGET;
+            case UNSUPPORTED -> Kind.UNSUPPORTED;
+            case FAILED -> Kind.FAILED;
+        };
+        return new ProbeException(kind, e.getMessage(), e);
     }
 
     public Kind kind() {

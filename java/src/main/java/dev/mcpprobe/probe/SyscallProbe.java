@@ -15,6 +15,7 @@ import dev.mcpprobe.targets.InvokingUser;
 import dev.mcpprobe.targets.LaunchedCommand;
 import dev.mcpprobe.targets.ProcessScan;
 import dev.mcpprobe.targets.SystemdUnits;
+import dev.mcpprobe.targets.TargetException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A loaded and attached syscall-latency probe: the kernel program times every syscall of the
@@ -242,12 +244,12 @@ public final class SyscallProbe implements AutoCloseable {
     /** Traces the processes named {@code comm} now, and those that exec into that name from now on. */
     public void addCommand(String comm) {
         check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
-        ProcessScan.withCommand(comm).forEach(this::traceProcess);
+        resolve(() -> ProcessScan.withCommand(comm)).forEach(this::traceProcess);
     }
 
     public void removeCommand(String comm) {
         check(Shim.mlp_remove_comm(handle, comm), "removing command " + comm);
-        ProcessScan.withCommand(comm).forEach(this::untraceDerived);
+        resolve(() -> ProcessScan.withCommand(comm)).forEach(this::untraceDerived);
     }
 
     /**
@@ -331,6 +333,15 @@ public final class SyscallProbe implements AutoCloseable {
         return ShimErrors.failure(result, false, what, Shim.mlp_last_error());
     }
 
+    /** A step of target resolution, whose failure becomes the probe's: library callers catch one type. */
+    private static <T> T resolve(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (TargetException e) {
+            throw ProbeException.of(e);
+        }
+    }
+
     private static void requireProcess(long pid) {
         if (pid <= 0 || pid > Integer.MAX_VALUE || ProcessHandle.of(pid).isEmpty()) {
             throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no process with PID " + pid);
@@ -390,7 +401,7 @@ public final class SyscallProbe implements AutoCloseable {
 
         /** Every process in a cgroup v2 directory (absolute, or relative to the v2 root as systemd prints it). */
         public Builder cgroup(String path) {
-            cgroupDirs.add(Cgroups.resolve(path));
+            cgroupDirs.add(resolve(() -> Cgroups.resolve(path)));
             return this;
         }
 
@@ -504,6 +515,10 @@ public final class SyscallProbe implements AutoCloseable {
 
         /** Validates, loads, fills the filter, attaches; then releases a launched command. */
         public SyscallProbe open() {
+            return resolve(this::validateAndLoad);
+        }
+
+        private SyscallProbe validateAndLoad() {
             if (!hasTarget()) {
                 throw new IllegalStateException("no target: give a pid, command, cgroup, unit, command to launch, or all()");
             }

@@ -1,6 +1,5 @@
 package dev.mcpprobe.targets;
 
-import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +25,9 @@ public final class Cgroups {
                 }
             }
         } catch (IOException e) {
-            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+            throw new TargetException(TargetException.Kind.UNSUPPORTED, "cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
-        throw new ProbeException(ProbeException.Kind.UNSUPPORTED,
+        throw new TargetException(TargetException.Kind.UNSUPPORTED,
                 "no cgroup v2 hierarchy is mounted: mount it with 'mount -t cgroup2 none /sys/fs/cgroup/unified'");
     }
 
@@ -42,10 +41,10 @@ public final class Cgroups {
         Path dir = given.isAbsolute() && given.normalize().startsWith(root) ? given.normalize()
                 : root.resolve(path.replaceFirst("^/+", "")).normalize();
         if (!dir.startsWith(root)) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cgroup " + path + " is outside the cgroup v2 hierarchy at " + root);
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "cgroup " + path + " is outside the cgroup v2 hierarchy at " + root);
         }
         if (!Files.isRegularFile(dir.resolve("cgroup.procs"))) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no cgroup v2 directory " + dir
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "no cgroup v2 directory " + dir
                     + " (the v2 hierarchy is at " + root + "; list cgroups with 'systemd-cgls' or 'ls " + root + "')");
         }
         return dir;

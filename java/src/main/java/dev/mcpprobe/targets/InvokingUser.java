@@ -1,6 +1,5 @@
 package dev.mcpprobe.targets;
 
-import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ public record InvokingUser(int uid, int gid, String name) {
     public java.util.List<String> commandPrefix() {
         Path setpriv = Path.of("/usr/bin/setpriv");
         if (!Files.isExecutable(setpriv)) {
-            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "cannot start commands as uid " + uid
+            throw new TargetException(TargetException.Kind.UNSUPPORTED, "cannot start commands as uid " + uid
                     + ": /usr/bin/setpriv (util-linux) is missing; install it, or pass --as-root to run them as root");
         }
         return java.util.List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + gid,

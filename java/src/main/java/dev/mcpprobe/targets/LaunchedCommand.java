@@ -1,7 +1,6 @@
 package dev.mcpprobe.targets;
 
 import dev.mcpprobe.binding.LibC;
-import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,13 +30,13 @@ public final class LaunchedCommand {
     /** Checks the command can be executed, so a typo is reported before anything is loaded. */
     public static void validate(List<String> argv) {
         if (argv.isEmpty() || argv.get(0).isEmpty()) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no command given to launch");
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "no command given to launch");
         }
         String cmd = argv.get(0);
         if (cmd.contains("/")) {
             Path p = Path.of(cmd);
             if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
-                throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cannot execute '" + cmd + "': "
+                throw new TargetException(TargetException.Kind.BAD_TARGET, "cannot execute '" + cmd + "': "
                         + (Files.exists(p) ? "not an executable file" : "no such file"));
             }
             return;
@@ -49,7 +48,7 @@ public final class LaunchedCommand {
                 return;
             }
         }
-        throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cannot execute '" + cmd + "': command not found in PATH");
+        throw new TargetException(TargetException.Kind.BAD_TARGET, "cannot execute '" + cmd + "': command not found in PATH");
     }
 
     /**
@@ -69,7 +68,7 @@ public final class LaunchedCommand {
             }
             process = builder.start();
         } catch (IOException e) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "cannot start '" + argv.get(0) + "': " + e.getMessage(), e);
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "cannot start '" + argv.get(0) + "': " + e.getMessage(), e);
         }
         LaunchedCommand launched = new LaunchedCommand(List.copyOf(argv), process);
         launched.awaitStopped();
@@ -100,13 +99,13 @@ public final class LaunchedCommand {
             }
         }
         process.destroyForcibly();
-        throw new ProbeException(ProbeException.Kind.FAILED, "the launched command did not reach its start point: '" + argv.get(0) + "'");
+        throw new TargetException(TargetException.Kind.FAILED, "the launched command did not reach its start point: '" + argv.get(0) + "'");
     }
 
     /** Lets the stopped command run: it execs into the traced program. */
     public void release() {
         if (LibC.kill((int) process.pid(), LibC.SIGCONT) != 0) {
-            throw new ProbeException(ProbeException.Kind.FAILED, "cannot resume the launched command (pid " + process.pid() + ")");
+            throw new TargetException(TargetException.Kind.FAILED, "cannot resume the launched command (pid " + process.pid() + ")");
         }
     }
 

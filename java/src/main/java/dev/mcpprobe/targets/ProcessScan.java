@@ -1,6 +1,5 @@
 package dev.mcpprobe.targets;
 
-import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,7 @@ public final class ProcessScan {
                 }
             });
         } catch (IOException e) {
-            throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "cannot list /proc: " + e.getMessage(), e);
+            throw new TargetException(TargetException.Kind.UNSUPPORTED, "cannot list /proc: " + e.getMessage(), e);
         }
         return pids;
     }

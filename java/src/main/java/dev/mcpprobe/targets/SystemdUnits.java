@@ -1,6 +1,5 @@
 package dev.mcpprobe.targets;
 
-import dev.mcpprobe.probe.ProbeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ public final class SystemdUnits {
         String u = unit.trim();
         // Never an option to systemctl (also passed after "--"), never a path in the cgroup tree.
         if (!UNIT_NAME.matcher(u).matches() || u.startsWith("-") || u.startsWith(".")) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "'" + unit + "' is not a systemd unit name");
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "'" + unit + "' is not a systemd unit name");
         }
         return u.matches(".*\\.(service|scope|slice|socket|target|mount|timer)$") ? u : u + ".service";
     }
@@ -54,7 +53,7 @@ public final class SystemdUnits {
         }
         if (user != null) {
             if (!USER.matcher(user).matches()) {
-                throw new ProbeException(ProbeException.Kind.BAD_TARGET, "'" + user + "' is not a user name or uid");
+                throw new TargetException(TargetException.Kind.BAD_TARGET, "'" + user + "' is not a user name or uid");
             }
             Optional<String[]> entry = passwdEntry(user);
             if (entry.isPresent()) {
@@ -63,7 +62,7 @@ public final class SystemdUnits {
             if (user.chars().allMatch(Character::isDigit)) {
                 return userCgroups(unit, Integer.parseInt(user), null);
             }
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "no user '" + user + "' for user unit " + unit);
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "no user '" + user + "' for user unit " + unit);
         }
         Optional<InvokingUser> sudo = InvokingUser.fromSudo();
         if (sudo.isPresent()) {
@@ -73,7 +72,7 @@ public final class SystemdUnits {
         if (self > 0) {
             return userCgroups(unit, self, passwdEntry(Integer.toString(self)).map(e -> e[0]).orElse(null));
         }
-        throw new ProbeException(ProbeException.Kind.BAD_TARGET, "whose user unit is " + unit
+        throw new TargetException(TargetException.Kind.BAD_TARGET, "whose user unit is " + unit
                 + "? Give its user: --user-unit USER:" + unit + " (or PROBE_USER=USER in the probe's unit)");
     }
 
@@ -104,7 +103,7 @@ public final class SystemdUnits {
         Path top = root.resolve("system.slice");
         List<Path> found = find(top, name);
         if (found.isEmpty()) {
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "unit " + name + " is not running (no cgroup found under "
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "unit " + name + " is not running (no cgroup found under "
                     + top + "): check it with 'systemctl status " + name + "', or use --user-unit USER:UNIT for a user unit");
         }
         return found;
@@ -132,7 +131,7 @@ public final class SystemdUnits {
         List<Path> found = find(manager, name);
         if (found.isEmpty()) {
             String who = userName != null ? userName : "uid " + uid;
-            throw new ProbeException(ProbeException.Kind.BAD_TARGET, "user unit " + name + " of " + who
+            throw new TargetException(TargetException.Kind.BAD_TARGET, "user unit " + name + " of " + who
                     + " is not running (no cgroup found under " + manager + "): check it with 'systemctl --user status "
                     + name + "' as that user");
         }
