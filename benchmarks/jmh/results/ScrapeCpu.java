@@ -32,7 +32,7 @@ public class ScrapeCpu {
             if (first == null) first = r;
             targets.put("unit:server-" + t + ".service", r.sinceStart(end, LossCounters.ZERO));
         }
-        ProbeState state = new ProbeState(targets, LossCounters.ZERO, 0, 8 << 20);
+        ProbeState state = new ProbeState(targets, LossCounters.ZERO, 0, 0, 8 << 20);
         LatencyCollector c = LatencyCollector.builder().source(() -> state).build();
         var text = ExpositionFormats.init().getPrometheusTextFormatWriter();
         var pb = ExpositionFormats.init().getPrometheusProtobufWriter();

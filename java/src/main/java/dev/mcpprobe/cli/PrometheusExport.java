@@ -77,7 +77,9 @@ final class PrometheusExport implements AutoCloseable {
         if (latest.isRequested()) {
             latest.publish(() -> {
                 LossCounters loss = probe.lossCounters().withRecorded(recorder.recordedCount());
-                return new ProbeState(Map.of(target, recorder.sinceStart(nowNs, loss)), loss, Math.max(0, loss.unread()), ringBytes);
+                long unread = Math.max(0, loss.unread());
+                return new ProbeState(Map.of(target, recorder.sinceStart(nowNs, loss)), loss, unread,
+                        SyscallProbe.ringBytesOf(unread), ringBytes);
             });
         }
     }

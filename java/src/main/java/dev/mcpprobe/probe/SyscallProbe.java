@@ -55,6 +55,8 @@ public final class SyscallProbe implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
     /** A consumer that sleeps longer than this between drains lets any ring overflow under load. */
     public static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(10);
+    /** What a record takes in the ring buffer: the ring's 8-byte header and the record, 8-byte aligned. */
+    private static final int RING_RECORD_BYTES = 8 + ((RecordLayout.RECORD_BYTES + 7) & ~7);
     /** --mcp: payload records copied per poll, at most (each up to McpRecordLayout.ENTRY_MAX bytes). */
     private static final int PAYLOAD_BATCH_BYTES = 1 << 20;
 
@@ -227,6 +229,11 @@ public final class SyscallProbe implements AutoCloseable {
         }
         long submitted = c[0];
         return new LossCounters(submitted + c[1], c[1], c[2], c[3], deliveredBefore, c[kernelCounters]);
+    }
+
+    /** The ring buffer's bytes that {@code records} unread records hold ({@link LossCounters#unread}): how full it is. */
+    public static long ringBytesOf(long records) {
+        return records * RING_RECORD_BYTES;
     }
 
     /** Traces process {@code pid} (all its threads); with follow-children, also what it forks from now on. */

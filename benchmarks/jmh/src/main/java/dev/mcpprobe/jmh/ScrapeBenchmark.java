@@ -60,7 +60,7 @@ public class ScrapeBenchmark {
             }
             targets.put("unit:server-" + t + ".service", recorder.sinceStart(endNs, LossCounters.ZERO));
         }
-        ProbeState state = new ProbeState(targets, new LossCounters(8_000_000, 0, 0, 0), 0, 8 << 20);
+        ProbeState state = new ProbeState(targets, new LossCounters(8_000_000, 0, 0, 0), 0, 0, 8 << 20);
         collector = LatencyCollector.builder().source(() -> state).info("version", "bench").build();
         ExpositionFormats formats = ExpositionFormats.init();
         text = formats.getPrometheusTextFormatWriter();

@@ -1,6 +1,5 @@
 package dev.mcpprobe.export.prometheus;
 
-import dev.mcpprobe.decode.RecordLayout;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import dev.mcpprobe.snapshot.ProcessLatency;
 import dev.mcpprobe.snapshot.SyscallLatency;
@@ -50,8 +49,6 @@ public final class LatencyCollector implements MultiCollector {
     public static final String PROCESS_DURATION = "mcp_probe_process_syscall_duration_seconds";
     public static final int DEFAULT_MAX_SYSCALLS_PER_TARGET = 40;
     public static final String OTHER = "other";
-    /** A ring buffer record: the 8-byte ring header and the record, 8-byte aligned. */
-    private static final int RING_RECORD_BYTES = 8 + ((RecordLayout.RECORD_BYTES + 7) & ~7);
 
     private final Supplier<ProbeState> source;
     private final int maxSyscallsPerTarget;
@@ -156,7 +153,7 @@ public final class LatencyCollector implements MultiCollector {
             out.add(gauge("mcp_probe_events_unread", null, "Records in the ring buffer not read yet", state.unreadEvents()));
             if (state.ringBytes() > 0) {
                 out.add(gauge("mcp_probe_ring_fill_ratio", Unit.RATIO, "Share of the ring buffer held by unread records",
-                        Math.min(1.0, (double) state.unreadEvents() * RING_RECORD_BYTES / state.ringBytes())));
+                        Math.min(1.0, (double) state.unreadBytes() / state.ringBytes())));
             }
         }
         return new MetricSnapshots(out);
