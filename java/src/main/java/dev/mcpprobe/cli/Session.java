@@ -61,6 +61,8 @@ final class Session {
         return t;
     });
     private volatile String stopReason = "stopped";
+    /** The run ends when the traced PIDs have exited: they are the only targets (SyscallProbe.Builder#tracesOnlyPids). */
+    private boolean onlyPids;
     /** --mcp: fed on the consumer thread, read after it stopped. */
     private final McpTracker mcpTracker;
 
@@ -109,6 +111,7 @@ final class Session {
             } else if (demo) {
                 probeBuilder.launch(DemoWorkload.command(duration));
             }
+            onlyPids = probeBuilder.tracesOnlyPids();
             try (SyscallProbe probe = probeBuilder.open()) {
                 try {
                     if (mcp != null) {
@@ -205,10 +208,6 @@ final class Session {
 
     private void waitForStop(SyscallProbe probe, Duration duration) throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        // With --follow-children the PIDs' children may still run when they are gone: no stop then.
-        boolean onlyPids = !options.pids().isEmpty() && !options.followChildren() && options.commands().isEmpty()
-                && options.units().isEmpty() && options.userUnits().isEmpty() && options.cgroups().isEmpty()
-                && !options.all() && options.launch().isEmpty();
         while (!stop.await(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
             if (System.nanoTime() >= deadline) {
                 stopReason = "duration reached";

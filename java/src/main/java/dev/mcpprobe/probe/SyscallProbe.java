@@ -516,8 +516,20 @@ public final class SyscallProbe implements AutoCloseable {
         }
 
         public boolean hasTarget() {
-            return all || !pids.isEmpty() || !commands.isEmpty() || !cgroupDirs.isEmpty()
-                    || !systemUnits.isEmpty() || !userUnits.isEmpty() || !launch.isEmpty();
+            return !pids.isEmpty() || hasTargetBesidesPids();
+        }
+
+        /**
+         * PIDs are the only targets and their children are not followed: once those processes
+         * have exited, nothing is left to trace.
+         */
+        public boolean tracesOnlyPids() {
+            return !pids.isEmpty() && !followChildren && !hasTargetBesidesPids();
+        }
+
+        private boolean hasTargetBesidesPids() {
+            return all || !commands.isEmpty() || !cgroupDirs.isEmpty() || !systemUnits.isEmpty() || !userUnits.isEmpty()
+                    || !launch.isEmpty();
         }
 
         /** Validates, loads, fills the filter, attaches; then releases a launched command. */
