@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpprobe.probe.SyscallProbe;
 import dev.mcpprobe.record.LatencyRecorder;
 import dev.mcpprobe.snapshot.LatencySnapshot;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBucket;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
@@ -140,6 +142,31 @@ class LatencyCollectorTest {
     }
 
     /** The library stays lean: every Prometheus dependency of its POM is optional. */
+    /** The gauge's value, or null when the collector does not export it. */
+    private static Double gauge(LatencyCollector collector, String name) {
+        for (MetricSnapshot m : collector.collect()) {
+            if (m.getMetadata().getPrometheusName().equals(name)) {
+                return ((GaugeSnapshot) m).getDataPoints().get(0).getValue();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void ringFillIsTheShareOfTheRingTheUnreadRecordsHold() {
+        LatencySnapshot snapshot = snapshotOf(new long[] {1000}, READ);
+        int ring = 1 << 20;
+        long unread = 5000;
+        ProbeState state = new ProbeState(java.util.Map.of("t", snapshot), snapshot.loss(), unread, SyscallProbe.ringBytesOf(unread), ring);
+        LatencyCollector collector = LatencyCollector.builder().source(() -> state).build();
+        assertEquals(5000.0, gauge(collector, "mcp_probe_events_unread"));
+        assertEquals(5000.0 * 48 / ring, gauge(collector, "mcp_probe_ring_fill_ratio"), 1e-12); // 48 ring bytes per record
+        ProbeState overfull = new ProbeState(java.util.Map.of("t", snapshot), snapshot.loss(), 1, 2L * ring, ring);
+        assertEquals(1.0, gauge(LatencyCollector.builder().source(() -> overfull).build(), "mcp_probe_ring_fill_ratio"));
+        assertEquals(null, gauge(LatencyCollector.builder().source(() -> ProbeState.of("t", snapshot)).build(),
+                "mcp_probe_ring_fill_ratio"), "unknown ring: no ratio");
+    }
+
     @Test
     void theLibrarysPomDeclaresThePrometheusClientOptional() throws Exception {
         String pom = Files.readString(Path.of("pom.xml"));
