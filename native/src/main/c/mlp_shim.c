@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -34,6 +35,11 @@
 #define PIDNS_HINT "run the probe in the host's PID namespace (docker: --pid=host, Kubernetes: hostPID: true)"
 #define PID_NS_PATH "/proc/self/ns/pid"
 #define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode (the kernel's PROC_PID_INIT_INO) */
+/*
+ * A consumer that keeps up flushes the CPUs' staged records at most this often: each flush is an
+ * interrupt on every CPU with records staged, which a traced CPU pays for.
+ */
+#define FLUSH_INTERVAL_MS 2
 
 _Static_assert(sizeof(struct syscall_event) == 40, "record layout changed: update the Java decoder");
 
@@ -52,6 +58,7 @@ struct probe {
 	int32_t carry_at;
 	int32_t carry_count;
 	int flush_fd;          /* the mlp_flush program */
+	uint64_t flushed_ns;   /* CLOCK_MONOTONIC of the last flush */
 	int cpus;              /* possible CPUs: the per-CPU maps' value count */
 	struct mlp_stage *stages; /* the drainer's scratch for reading the staging map, one value per CPU */
 	/* --mcp: the payload ring, drained by mlp_poll_mcp under drain_lock into the batch below */
@@ -659,36 +666,71 @@ static int consume(struct probe *p)
 	return 0;
 }
 
-/*
- * The carried-over records, then the ring; only when the ring is drained are the CPUs' staged
- * records flushed into it and read: a consumer that keeps up sees every record of a quiet CPU.
- */
-static int drain(struct probe *p, void *buffer, int32_t capacity)
+static uint64_t monotonic_ns(void)
 {
-	int err;
+	struct timespec ts;
 
-	p->batch = buffer;
-	p->capacity = capacity;
-	p->count = 0;
-	while (p->carry_at < p->carry_count && p->count < capacity) {
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The carried-over records, then the ring, into the caller's batch while it has room. */
+static int take(struct probe *p)
+{
+	while (p->carry_at < p->carry_count && p->count < p->capacity) {
 		memcpy(p->batch + (size_t)p->count++ * sizeof(struct syscall_event), &p->carry[p->carry_at++],
 		       sizeof(struct syscall_event));
 		__atomic_store_n(&p->consumed, p->consumed + 1, __ATOMIC_RELEASE);
 	}
-	if (p->count == capacity)
-		return p->count;
+	if (p->count == p->capacity)
+		return 0;
 	p->carry_at = p->carry_count = 0;
-	err = consume(p);
-	if (!err && p->count < capacity)
-		err = flush_stages(p);
-	if (!err && p->count < capacity)
+	return consume(p);
+}
+
+/*
+ * Fills the batch from the ring. A batch that does not fill was taken after a flush of every
+ * CPU's staged records: the caller has every record made before the flush, which a final drain
+ * relies on. Flushes are spaced FLUSH_INTERVAL_MS apart: a consumer that keeps up waits for the
+ * rest of the interval (or up to timeout_ms when nothing came at all) before it flushes.
+ */
+static int drain(struct probe *p, void *buffer, int32_t capacity, int32_t timeout_ms)
+{
+	struct epoll_event events[2];
+	int err, wait_ms = 0;
+
+	p->batch = buffer;
+	p->capacity = capacity;
+	p->count = 0;
+	err = take(p);
+	if (err || p->count == capacity)
+		return err ? err : p->count;
+	if (p->count == 0) {
+		wait_ms = timeout_ms; /* records are submitted without wakeups: the timeout is the consumer's timer */
+	} else if (timeout_ms != 0) {
+		uint64_t since = monotonic_ns() - p->flushed_ns;
+
+		if (since < FLUSH_INTERVAL_MS * 1000000ULL)
+			wait_ms = FLUSH_INTERVAL_MS - (int)(since / 1000000);
+		if (timeout_ms > 0 && wait_ms > timeout_ms)
+			wait_ms = timeout_ms;
+	}
+	if (wait_ms != 0) {
+		if (epoll_wait(p->epoll_fd, events, 2, wait_ms) < 0 && errno != EINTR)
+			return fail(-errno, "epoll_wait: %s", strerror(errno));
+		err = take(p);
+		if (err || p->count == capacity)
+			return err ? err : p->count;
+	}
+	err = flush_stages(p);
+	p->flushed_ns = monotonic_ns();
+	if (!err)
 		err = consume(p);
 	return err ? err : p->count;
 }
 
 int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms)
 {
-	struct epoll_event events[2];
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
 	int n;
@@ -706,14 +748,7 @@ int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, i
 			    (long long)buffer_bytes, capacity, sizeof(struct syscall_event));
 	}
 	pthread_mutex_lock(&p->drain_lock);
-	n = drain(p, buffer, capacity);
-	if (n == 0 && timeout_ms != 0) {
-		/* Records are submitted without wakeups, so the timeout is the consumer's timer. */
-		if (epoll_wait(p->epoll_fd, events, 2, timeout_ms) < 0 && errno != EINTR)
-			n = fail(-errno, "epoll_wait: %s", strerror(errno));
-		else
-			n = drain(p, buffer, capacity);
-	}
+	n = drain(p, buffer, capacity, timeout_ms);
 	pthread_mutex_unlock(&p->drain_lock);
 	release(slot);
 	return n;

@@ -52,9 +52,10 @@ int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words);
 /*
  * Copies up to capacity records (mlp_record_size() bytes each) into buffer and
  * returns how many; buffer_bytes is its size, checked against capacity.
- * Drains what is pending first, the records CPUs have staged included (see
- * MLP_STAGE_RECORDS); waits up to timeout_ms only when nothing is. Returns 0
- * when woken by mlp_close.
+ * Drains what is pending first; waits up to timeout_ms when nothing is, and
+ * at most a few ms when less than a batch is. A batch that does not fill holds
+ * every record made before the call, those the CPUs had staged (see
+ * MLP_STAGE_RECORDS) included. Returns 0 when woken by mlp_close.
  */
 int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms);
 
