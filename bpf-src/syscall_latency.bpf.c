@@ -11,8 +11,9 @@
  *
  * A traced thread's entry time lives in its task storage; where the kernel
  * has no task storage the raw_tp pair with a hash keyed by tid is loaded
- * instead. Records are submitted without waking the consumer unless a quarter
- * of the ring is pending: it drains on its own timer.
+ * instead. Records are staged per CPU and written to the ring MLP_STAGE_RECORDS
+ * at a time (see mlp_stage in syscall_event.h), without waking the consumer
+ * unless a quarter of the ring is pending: it flushes and drains on its own timer.
  *
  * PIDs, in the filter and in the records, are those of the probe's own PID
  * namespace: in a container they are the PIDs its user sees, and a process
@@ -30,22 +31,22 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define MAX_CGROUP_DEPTH 8 /* ancestors checked when matching a cgroup target */
 #define MAX_PID_NS_LEVEL 32 /* the kernel's limit on PID namespace nesting */
 
-/* Set before load. */
+/* Set before load: the verifier prunes what a run does not use, and the hot path reads no map for them. */
 const volatile __u32 exclude_tgid = 0; /* the consumer itself: never traced */
+const volatile __u32 trace_all = 0;       /* every process (but exclude_tgid) */
+const volatile __u32 follow_children = 0; /* a traced process's children are traced from their fork */
+const volatile __u64 wakeup_bytes = 1 << 20; /* wake the consumer once this much is pending */
 /* The probe's PID namespace (dev and inode of /proc/self/ns/pid); 0: the initial one. */
 const volatile __u64 pidns_dev = 0;
 const volatile __u64 pidns_ino = 0;
 
 /* Changed at run time by the shim through the mmapped .bss/.data. */
 __u64 traced_tgids[MLP_TGID_WORDS] = {};
-__u32 trace_all = 0;
-__u32 follow_children = 0;
 __u32 use_cgroups = 0;      /* target_cgroups is not empty */
 __u32 use_comms = 0;        /* target_comms is not empty */
 __u32 syscall_filter_on = 0;
 __u32 untrace_gen = 0;      /* bumped by user space each time it stops tracing a process */
 __u64 syscall_mask[MLP_SYSCALL_MASK_WORDS] = {};
-__u64 wakeup_bytes = 1 << 20; /* wake the consumer once this much is pending */
 
 struct thread_state {
 	__u64 start_ns; /* 0: not inside a timed syscall */
@@ -94,7 +95,14 @@ struct {
 	__type(value, struct mlp_counters);
 } counters SEC(".maps");
 
-/* tgid -> untrace_gen when user space stopped tracing it; key 0: when trace_all was turned off. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mlp_stage);
+} stages SEC(".maps");
+
+/* tgid -> untrace_gen when user space stopped tracing it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -102,14 +110,23 @@ struct {
 	__type(value, __u32);
 } removed_tgids SEC(".maps");
 
-static __always_inline void count(enum mlp_counter which)
+static __always_inline void count_n(enum mlp_counter which, __u64 n)
 {
 	__u32 zero = 0;
 	struct mlp_counters *c = bpf_map_lookup_elem(&counters, &zero);
 
+	/* Atomic: a flush (an IPI) may interrupt a hook that counts on the same CPU. */
 	if (c && which < MLP_COUNTER_COUNT)
-		c->value[which]++;
+		__sync_fetch_and_add(&c->value[which], n);
 }
+
+static __always_inline void count(enum mlp_counter which)
+{
+	count_n(which, 1);
+}
+
+/* Keeps the compiler from moving the staging slot's loads and stores across the busy flag. */
+#define compiler_barrier() asm volatile("" ::: "memory")
 
 /*
  * The number of a struct pid in the probe's namespace, 0 if it has none there: the
@@ -236,21 +253,46 @@ static __always_inline long exit_nr(struct pt_regs *regs)
  */
 static __always_inline int stale(struct thread_state *st, __u32 tgid)
 {
-	__u32 all = 0, *removed;
+	__u32 *removed;
 
 	if (st->untrace_gen == untrace_gen)
 		return 0;
 	removed = bpf_map_lookup_elem(&removed_tgids, &tgid);
-	if (removed && (__s32)(*removed - st->untrace_gen) > 0)
-		return 1;
-	removed = bpf_map_lookup_elem(&removed_tgids, &all);
 	return removed && (__s32)(*removed - st->untrace_gen) > 0;
+}
+
+static __always_inline __u64 wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+/* Writes the slot's staged records to the ring as one sample; the slot must be held (busy). */
+static __always_inline void flush_stage(struct mlp_stage *s)
+{
+	__u32 n = s->count;
+
+	if (n == 0 || n > MLP_STAGE_RECORDS)
+		return;
+	/* Made already; a full ring loses them, counted. */
+	if (bpf_ringbuf_output(&events, s->records, n * sizeof(struct syscall_event), wakeup_flag()))
+		count_n(MLP_DROPPED, n);
+	s->count = 0;
+}
+
+/* The record straight into the ring: for a hook that finds its CPU's slot in use. */
+static __always_inline void emit_direct(struct mlp_stage *s, struct syscall_event *rec)
+{
+	__sync_fetch_and_add(&s->made_direct, 1);
+	if (bpf_ringbuf_output(&events, rec, sizeof(*rec), wakeup_flag()))
+		count(MLP_DROPPED);
 }
 
 static __always_inline void emit(struct thread_state *st, __u64 pid_tgid, long ret)
 {
 	__u64 start = st->start_ns, now;
 	struct syscall_event *e;
+	struct mlp_stage *s;
+	__u32 zero = 0, i;
 
 	if (!start) {
 		count(MLP_ORPHAN_EXITS);
@@ -261,22 +303,38 @@ static __always_inline void emit(struct thread_state *st, __u64 pid_tgid, long r
 		return; /* not a loss: the process was not wanted when the syscall ended */
 	now = bpf_ktime_get_ns();
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count(MLP_DROPPED);
+	s = bpf_map_lookup_elem(&stages, &zero);
+	if (!s)
+		return; /* cannot happen: key 0 of a one-entry array */
+	if (s->busy) {
+		struct syscall_event rec = {
+			.end_ns = now, .latency_ns = now - start, .ret = ret,
+			.tgid = pid_tgid >> 32, .tid = (__u32)pid_tgid, .nr = st->nr,
+		};
+
+		emit_direct(s, &rec);
 		return;
 	}
+	s->busy = 1;
+	compiler_barrier();
+	i = s->count;
+	if (i >= MLP_STAGE_RECORDS) { /* cannot happen: a full slot is flushed right away */
+		flush_stage(s);
+		i = 0;
+	}
+	e = &s->records[i];
 	e->end_ns = now;
 	e->latency_ns = now - start;
 	e->ret = ret;
 	e->tgid = pid_tgid >> 32;
 	e->tid = (__u32)pid_tgid;
 	e->nr = st->nr;
-	e->cpu = bpf_get_smp_processor_id();
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	s->count = i + 1;
+	s->made++;
+	if (i + 1 == MLP_STAGE_RECORDS)
+		flush_stage(s);
+	compiler_barrier();
+	s->busy = 0;
 }
 
 /* ---- the task-storage pair (kernel >= 5.11) ---- */
@@ -349,6 +407,27 @@ int mlp_hash_exit(struct bpf_raw_tracepoint_args *ctx)
 	st = bpf_map_lookup_elem(&tid_states, &tid);
 	if (st)
 		emit(st, pid_tgid, (long)ctx->args[1]);
+	return 0;
+}
+
+/*
+ * Run by the consumer on each CPU (BPF_PROG_TEST_RUN with BPF_F_TEST_RUN_ON_CPU) before it drains:
+ * the CPU's staged records go to the ring. It runs in an interrupt or with preemption off, so a
+ * hook it finds busy is one it interrupted: that slot is left alone, it is flushed at the next drain.
+ */
+SEC("raw_tp")
+int mlp_flush(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 zero = 0;
+	struct mlp_stage *s = bpf_map_lookup_elem(&stages, &zero);
+
+	if (!s || s->busy)
+		return 0;
+	s->busy = 1;
+	compiler_barrier();
+	flush_stage(s);
+	compiler_barrier();
+	s->busy = 0;
 	return 0;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side variants of the probe's kernel side, to find where a traced syscall's cost goes and
 # what makes it cheaper. Each experiments/NAME.patch changes bpf-src/ and/or native/src/main/ of
-# this checkout; every variant (and "baseline", the checkout unpatched) is built the same way into
-# its own libmcpprobe.so. ab_bench (src/main/c/ab_bench.c) then loads them in one process and
+# this checkout; a variant named at-REF is bpf-src/ and native/src/main/ of git commit REF as they
+# were (at-main: before a change, side by side with after). Every variant (and "baseline", the
+# checkout unpatched) is built the same way into its own libmcpprobe.so. ab_bench (src/main/c/ab_bench.c) then loads them in one process and
 # switches between them every few hundred ms in rotating order, measuring the CPU ns/call of its
 # getppid loop: untraced, under the tp_btf floor, traced by each variant (drained on the other
 # CPU), and, for baseline and filter-* variants, as a bystander while the variant traces another
@@ -13,7 +14,7 @@
 # variants whose bystander path is the baseline's (names not starting with filter- or lean-):
 # their differences from baseline are the least noisy figures here.
 #
-# Usage: sudo benchmarks/overhead/run-experiments.sh [NAME...]      (default: every patch)
+# Usage: sudo benchmarks/overhead/run-experiments.sh [NAME|at-REF...]   (default: every patch)
 # Settings (environment): ROUNDS=15 CALLS=200000 SUBROUNDS=3 TOGGLE_ROUNDS=41 TOGGLE_CALLS=100000
 #                         OTHER_RATE=100000 SKIP_BUILD=0
 set -euo pipefail
@@ -39,15 +40,20 @@ OUT=$HERE/target/results/experiments-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 EXP=$HERE/target/experiments
 
-# Builds variant $1 (patched with experiments/$1.patch unless "baseline") into $EXP/$1/libmcpprobe.so.
+# Builds variant $1 (patched with experiments/$1.patch unless "baseline"; at-REF: git commit REF's
+# sources) into $EXP/$1/libmcpprobe.so.
 build_variant() {
 	local name=$1 dir=$EXP/$1
 	rm -rf "$dir"
 	mkdir -p "$dir/src/native/src/main" "$dir/bpf"
-	cp -r "$ROOT/bpf-src" "$dir/src/"
+	if [ "${name#at-}" != "$name" ]; then
+		git -C "$ROOT" archive "${name#at-}" bpf-src native/src/main | tar -x -C "$dir/src"
+	else
+		cp -r "$ROOT/bpf-src" "$dir/src/"
+		cp -r "$ROOT/native/src/main/c" "$ROOT/native/src/main/include" "$dir/src/native/src/main/"
+	fi
 	rm -rf "$dir/src/bpf-src/build"
-	cp -r "$ROOT/native/src/main/c" "$ROOT/native/src/main/include" "$dir/src/native/src/main/"
-	if [ "$name" != baseline ]; then
+	if [ "$name" != baseline ] && [ "${name#at-}" = "$name" ]; then
 		patch -s -p1 -d "$dir/src" <"$HERE/experiments/$name.patch"
 	fi
 	cp "$BIN/vmlinux.h" "$dir/bpf/"
@@ -66,7 +72,7 @@ done
 SPECS=(untraced "floor:$BIN/floor.bpf.o:floor_btf")
 for v in "${VARIANTS[@]}"; do
 	SPECS+=("probe:$EXP/$v/libmcpprobe.so")
-	case $v in baseline | filter-* | lean-* | task-*) SPECS+=("bystander:$EXP/$v/libmcpprobe.so") ;; esac
+	case $v in baseline | at-* | filter-* | lean-* | task-*) SPECS+=("bystander:$EXP/$v/libmcpprobe.so") ;; esac
 done
 
 echo "machine: $(machine_line)" | tee "$OUT/summary.txt"

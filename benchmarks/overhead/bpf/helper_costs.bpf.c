@@ -125,7 +125,7 @@ int BPF_PROG(hc_reserve_submit)
 	e->tgid = 4;
 	e->tid = 5;
 	e->nr = 6;
-	e->cpu = 7;
+	e->reserved = 7;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }

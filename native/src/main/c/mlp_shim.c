@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -34,6 +35,11 @@
 #define PIDNS_HINT "run the probe in the host's PID namespace (docker: --pid=host, Kubernetes: hostPID: true)"
 #define PID_NS_PATH "/proc/self/ns/pid"
 #define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode (the kernel's PROC_PID_INIT_INO) */
+/*
+ * A consumer that keeps up flushes the CPUs' staged records at most this often: each flush is an
+ * interrupt on every CPU with records staged, which a traced CPU pays for.
+ */
+#define FLUSH_INTERVAL_MS 2
 
 _Static_assert(sizeof(struct syscall_event) == 40, "record layout changed: update the Java decoder");
 
@@ -43,19 +49,25 @@ struct probe {
 	int epoll_fd;  /* waits on the ring and on wake_fd */
 	int wake_fd;   /* written by mlp_close to end a waiting mlp_poll */
 	int mode;
-	const volatile uint64_t *producer_pos; /* the ring's producer page, read-only */
-	long page_size;
 	pthread_mutex_t drain_lock; /* one drainer at a time; the batch fields below belong to it */
 	char *batch;
 	int32_t capacity;
 	int32_t count;
+	/* Records of the last sample that did not fit the caller's batch: handed out first next time. */
+	struct syscall_event carry[MLP_STAGE_RECORDS];
+	int32_t carry_at;
+	int32_t carry_count;
+	int flush_fd;          /* the mlp_flush program */
+	uint64_t flushed_ns;   /* CLOCK_MONOTONIC of the last flush */
+	int cpus;              /* possible CPUs: the per-CPU maps' value count */
+	struct mlp_stage *stages; /* the drainer's scratch for reading the staging map, one value per CPU */
 	/* --mcp: the payload ring, drained by mlp_poll_mcp under drain_lock into the batch below */
 	struct ring_buffer *mcp_ring;
 	char *mcp_batch;
 	int32_t mcp_capacity; /* bytes */
 	int32_t mcp_used;
 	int32_t mcp_count;
-	uint64_t consumed; /* records copied out since open: the consumer's position, in records */
+	uint64_t consumed; /* records copied into callers' batches since open: the consumer's position */
 };
 
 struct slot {
@@ -119,7 +131,6 @@ int mlp_record_layout(int32_t *offsets, int32_t capacity)
 		offsetof(struct syscall_event, tgid),
 		offsetof(struct syscall_event, tid),
 		offsetof(struct syscall_event, nr),
-		offsetof(struct syscall_event, cpu),
 	};
 	int n = sizeof(layout) / sizeof(layout[0]);
 
@@ -180,9 +191,8 @@ static void probe_free(struct probe *p)
 		return;
 	ring_buffer__free(p->ring);
 	ring_buffer__free(p->mcp_ring);
-	if (p->producer_pos)
-		munmap((void *)p->producer_pos, p->page_size);
 	syscall_latency__destroy(p->skel); /* detaches every link */
+	free(p->stages);
 	if (p->epoll_fd >= 0)
 		close(p->epoll_fd);
 	if (p->wake_fd >= 0)
@@ -191,22 +201,29 @@ static void probe_free(struct probe *p)
 	free(p);
 }
 
-/* A record's footprint in the ring: the 8-byte header plus the record, 8-byte aligned. */
-static uint64_t roundup_record_bytes(void)
+/* Into the caller's batch while it has room, the rest of the sample into carry (still unread). */
+static void take_record(struct probe *p, const void *record)
 {
-	return (BPF_RINGBUF_HDR_SZ + sizeof(struct syscall_event) + 7) & ~7ULL;
+	if (p->count < p->capacity) {
+		memcpy(p->batch + (size_t)p->count++ * sizeof(struct syscall_event), record, sizeof(struct syscall_event));
+		__atomic_store_n(&p->consumed, p->consumed + 1, __ATOMIC_RELEASE);
+	} else {
+		memcpy(&p->carry[p->carry_count++], record, sizeof(struct syscall_event));
+	}
 }
 
-static int copy_record(void *ctx, void *data, size_t size)
+/* A sample is 1..MLP_STAGE_RECORDS records: a CPU's staging slot, or one written directly. */
+static int copy_records(void *ctx, void *data, size_t size)
 {
 	struct probe *p = ctx;
+	size_t n = size / sizeof(struct syscall_event);
 
-	if (size != sizeof(struct syscall_event))
+	if (size % sizeof(struct syscall_event) || n == 0 || n > MLP_STAGE_RECORDS)
 		return 0; /* cannot happen with our program; never copy a partial record */
-	memcpy(p->batch + (size_t)p->count * sizeof(struct syscall_event), data, sizeof(struct syscall_event));
-	__atomic_store_n(&p->consumed, p->consumed + 1, __ATOMIC_RELEASE);
-	/* A negative return stops libbpf after this record, which it has already consumed. */
-	return ++p->count == p->capacity ? -ENOSPC : 0;
+	for (size_t i = 0; i < n; i++)
+		take_record(p, (const char *)data + i * sizeof(struct syscall_event));
+	/* A negative return stops libbpf after this sample, which it has already consumed. */
+	return p->count == p->capacity ? -ENOSPC : 0;
 }
 
 /* ---- --mcp: the payload ring ---- */
@@ -335,6 +352,7 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	bpf_program__set_autoload(skel->progs.mlp_exit, use_storage);
 	bpf_program__set_autoload(skel->progs.mlp_hash_enter, !use_storage);
 	bpf_program__set_autoload(skel->progs.mlp_hash_exit, !use_storage);
+	bpf_program__set_autoattach(skel->progs.mlp_flush, false); /* run by the consumer, attached nowhere */
 	if (use_storage)
 		bpf_map__set_max_entries(skel->maps.tid_states, 1); /* referenced by the exit hook, unused */
 	else
@@ -346,10 +364,10 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	skel->rodata->exclude_tgid = exclude_tgid;
 	skel->rodata->pidns_dev = pidns_dev;
 	skel->rodata->pidns_ino = pidns_ino;
-	skel->bss->trace_all = !!(flags & MLP_OPEN_TRACE_ALL);
-	skel->bss->follow_children = !!(flags & MLP_OPEN_FOLLOW_CHILDREN);
+	skel->rodata->trace_all = !!(flags & MLP_OPEN_TRACE_ALL);
+	skel->rodata->follow_children = !!(flags & MLP_OPEN_FOLLOW_CHILDREN);
 	/* Wake the consumer early only when a quarter of the ring is pending; it drains on its timer otherwise. */
-	skel->data->wakeup_bytes = ring_bytes / 4;
+	skel->rodata->wakeup_bytes = ring_bytes / 4;
 
 	err = syscall_latency__load(skel);
 	if (err && pidns_ino && err != -EPERM && err != -EACCES) /* e.g. a kernel without bpf_get_ns_current_pid_tgid */
@@ -358,20 +376,20 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	if (err)
 		return error_with_privileges(err, "loading the BPF program");
 
-	p->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), copy_record, p, NULL);
+	p->flush_fd = bpf_program__fd(skel->progs.mlp_flush);
+	p->cpus = libbpf_num_possible_cpus();
+	if (p->cpus <= 0)
+		return fail(p->cpus < 0 ? p->cpus : EINVAL, "cannot count the possible CPUs");
+	p->stages = calloc(p->cpus, sizeof(*p->stages));
+	if (!p->stages)
+		return fail(ENOMEM, "out of memory");
+	p->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), copy_records, p, NULL);
 	if (!p->ring)
 		return error_with_privileges(-errno, "mapping the ring buffer");
 	if (flags & MLP_OPEN_MCP) {
 		p->mcp_ring = ring_buffer__new(bpf_map__fd(skel->maps.mcp_events), copy_mcp_record, p, NULL);
 		if (!p->mcp_ring)
 			return error_with_privileges(-errno, "mapping the payload ring buffer");
-	}
-	/* Records are fixed-size, so the producer position counts every record ever submitted. */
-	p->page_size = sysconf(_SC_PAGESIZE);
-	p->producer_pos = mmap(NULL, p->page_size, PROT_READ, MAP_SHARED, bpf_map__fd(skel->maps.events), p->page_size);
-	if (p->producer_pos == MAP_FAILED) {
-		p->producer_pos = NULL;
-		return fail(-errno, "mapping the ring buffer's producer page: %s", strerror(errno));
 	}
 	p->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
@@ -505,7 +523,7 @@ int mlp_program_count(int handle)
 /* ---- targets ---- */
 
 /*
- * A process stops being traced (tgid 0: every process, trace_all off). Its syscalls in flight
+ * A process stops being traced. Its syscalls in flight
  * must not be joined to a later tracing of the same process: the kernel checks this record.
  */
 static void untraced(struct probe *p, __u32 tgid)
@@ -586,26 +604,6 @@ static int comm_target(int handle, const char *comm, int add)
 int mlp_add_comm(int handle, const char *comm) { return comm_target(handle, comm, 1); }
 int mlp_remove_comm(int handle, const char *comm) { return comm_target(handle, comm, 0); }
 
-static int set_flag(int handle, int which, int on)
-{
-	struct slot *slot;
-	struct probe *p = acquire(handle, &slot);
-
-	if (!p)
-		return -EBADF;
-	if (which == 0)
-		p->skel->bss->trace_all = !!on;
-	else
-		p->skel->bss->follow_children = !!on;
-	if (which == 0 && !on)
-		untraced(p, 0);
-	release(slot);
-	return 0;
-}
-
-int mlp_set_trace_all(int handle, int on) { return set_flag(handle, 0, on); }
-int mlp_set_follow_children(int handle, int on) { return set_flag(handle, 1, on); }
-
 int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words)
 {
 	struct slot *slot;
@@ -627,22 +625,112 @@ int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words)
 
 /* ---- draining ---- */
 
-static int drain(struct probe *p, void *buffer, int32_t capacity)
+/* Reads every CPU's staging slot (the whole per-CPU value) into stages[0..p->cpus). */
+static int read_stages(struct probe *p, struct mlp_stage *stages)
 {
-	int err;
+	__u32 zero = 0;
+	int err = bpf_map__lookup_elem(p->skel->maps.stages, &zero, sizeof(zero), stages,
+				       (size_t)p->cpus * sizeof(*stages), 0);
+
+	return err ? fail(err, "reading the staging map: %s", strerror(-err)) : 0;
+}
+
+/*
+ * Runs mlp_flush on every CPU that has records staged, so that they reach the ring without
+ * waiting for that CPU to stage more. A CPU that is offline keeps its records until it is back.
+ */
+static int flush_stages(struct probe *p)
+{
+	int err = read_stages(p, p->stages);
+
+	if (err)
+		return err;
+	for (int cpu = 0; cpu < p->cpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		if (!p->stages[cpu].count)
+			continue;
+		err = bpf_prog_test_run_opts(p->flush_fd, &opts);
+		if (err && errno != ENXIO) /* ENXIO: the CPU is offline */
+			return fail(-errno, "flushing the records staged on CPU %d: %s", cpu, strerror(errno));
+	}
+	return 0;
+}
+
+static int consume(struct probe *p)
+{
+	int err = ring_buffer__consume(p->ring);
+
+	if (err < 0 && err != -ENOSPC)
+		return fail(err, "reading the ring buffer: %s", strerror(-err));
+	return 0;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The carried-over records, then the ring, into the caller's batch while it has room. */
+static int take(struct probe *p)
+{
+	while (p->carry_at < p->carry_count && p->count < p->capacity) {
+		memcpy(p->batch + (size_t)p->count++ * sizeof(struct syscall_event), &p->carry[p->carry_at++],
+		       sizeof(struct syscall_event));
+		__atomic_store_n(&p->consumed, p->consumed + 1, __ATOMIC_RELEASE);
+	}
+	if (p->count == p->capacity)
+		return 0;
+	p->carry_at = p->carry_count = 0;
+	return consume(p);
+}
+
+/*
+ * Fills the batch from the ring. A batch that does not fill was taken after a flush of every
+ * CPU's staged records: the caller has every record made before the flush, which a final drain
+ * relies on. Flushes are spaced FLUSH_INTERVAL_MS apart: a consumer that keeps up waits for the
+ * rest of the interval (or up to timeout_ms when nothing came at all) before it flushes.
+ */
+static int drain(struct probe *p, void *buffer, int32_t capacity, int32_t timeout_ms)
+{
+	struct epoll_event events[2];
+	int err, wait_ms = 0;
 
 	p->batch = buffer;
 	p->capacity = capacity;
 	p->count = 0;
-	err = ring_buffer__consume(p->ring);
-	if (err < 0 && err != -ENOSPC)
-		return fail(err, "reading the ring buffer: %s", strerror(-err));
-	return p->count;
+	err = take(p);
+	if (err || p->count == capacity)
+		return err ? err : p->count;
+	if (p->count == 0) {
+		wait_ms = timeout_ms; /* records are submitted without wakeups: the timeout is the consumer's timer */
+	} else if (timeout_ms != 0) {
+		uint64_t since = monotonic_ns() - p->flushed_ns;
+
+		if (since < FLUSH_INTERVAL_MS * 1000000ULL)
+			wait_ms = FLUSH_INTERVAL_MS - (int)(since / 1000000);
+		if (timeout_ms > 0 && wait_ms > timeout_ms)
+			wait_ms = timeout_ms;
+	}
+	if (wait_ms != 0) {
+		if (epoll_wait(p->epoll_fd, events, 2, wait_ms) < 0 && errno != EINTR)
+			return fail(-errno, "epoll_wait: %s", strerror(errno));
+		err = take(p);
+		if (err || p->count == capacity)
+			return err ? err : p->count;
+	}
+	err = flush_stages(p);
+	p->flushed_ns = monotonic_ns();
+	if (!err)
+		err = consume(p);
+	return err ? err : p->count;
 }
 
 int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms)
 {
-	struct epoll_event events[2];
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
 	int n;
@@ -660,14 +748,7 @@ int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, i
 			    (long long)buffer_bytes, capacity, sizeof(struct syscall_event));
 	}
 	pthread_mutex_lock(&p->drain_lock);
-	n = drain(p, buffer, capacity);
-	if (n == 0 && timeout_ms != 0) {
-		/* Records are submitted without wakeups, so the timeout is the consumer's timer. */
-		if (epoll_wait(p->epoll_fd, events, 2, timeout_ms) < 0 && errno != EINTR)
-			n = fail(-errno, "epoll_wait: %s", strerror(errno));
-		else
-			n = drain(p, buffer, capacity);
-	}
+	n = drain(p, buffer, capacity, timeout_ms);
 	pthread_mutex_unlock(&p->drain_lock);
 	release(slot);
 	return n;
@@ -707,22 +788,39 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity)
 {
 	struct slot *slot;
 	struct probe *p = acquire(handle, &slot);
+	uint64_t sums[MLP_COUNTER_COUNT];
+	struct mlp_stage *stages;
 	int n;
 
 	if (!p)
 		return -EBADF;
-	n = sum_per_cpu(p->skel->maps.counters, MLP_COUNTER_COUNT, out, capacity, "counters");
+	if (!out || capacity < 0) {
+		release(slot);
+		return fail(EINVAL, "cannot read counters into %d slots", capacity);
+	}
+	/* The drops first: a record is made before it can be dropped, so made - dropped never undercounts. */
+	n = sum_per_cpu(p->skel->maps.counters, MLP_COUNTER_COUNT, sums, MLP_COUNTER_COUNT, "counters");
+	stages = calloc(p->cpus, sizeof(*stages)); /* not p->stages: that is the drainer's, under drain_lock */
+	if (n >= 0 && !stages)
+		n = fail(ENOMEM, "out of memory");
+	if (n >= 0)
+		n = read_stages(p, stages);
 	if (n >= 0) {
-		uint64_t produced = __atomic_load_n(p->producer_pos, __ATOMIC_ACQUIRE) / roundup_record_bytes();
+		uint64_t made = 0;
 
-		if (capacity > MLP_EMITTED)
-			out[MLP_EMITTED] = produced;
-		/* One more slot, when asked for: records still in the ring (exact on the consuming thread). */
+		for (int cpu = 0; cpu < p->cpus; cpu++)
+			made += stages[cpu].made + stages[cpu].made_direct;
+		/* Records made and not dropped: in the ring, staged on a CPU, or read. */
+		sums[MLP_EMITTED] = made - sums[MLP_DROPPED];
+		for (n = 0; n < MLP_COUNTER_COUNT && n < capacity; n++)
+			out[n] = sums[n];
+		/* One more slot, when asked for: records not read yet (exact on the consuming thread). */
 		if (capacity > MLP_COUNTER_COUNT) {
-			out[MLP_COUNTER_COUNT] = produced - __atomic_load_n(&p->consumed, __ATOMIC_ACQUIRE);
+			out[MLP_COUNTER_COUNT] = sums[MLP_EMITTED] - __atomic_load_n(&p->consumed, __ATOMIC_ACQUIRE);
 			n++;
 		}
 	}
+	free(stages);
 	release(slot);
 	return n;
 }

@@ -15,9 +15,9 @@
 
 #include <stdint.h>
 
-#define MLP_ABI_VERSION 2
+#define MLP_ABI_VERSION 3
 
-/* mlp_open flags */
+/* mlp_open flags: fixed for the probe's life (the BPF program reads them as load-time constants) */
 #define MLP_OPEN_FOLLOW_CHILDREN 0x1 /* trace the children a traced process forks */
 #define MLP_OPEN_TRACE_ALL       0x2 /* every process but exclude_tgid */
 #define MLP_OPEN_FORCE_HASH      0x4 /* use the tid-hash fallback even where task storage exists */
@@ -29,7 +29,7 @@
 
 int mlp_abi_version(void);
 int mlp_record_size(void);
-/* Fills offsets[] with offsetof() of end_ns, latency_ns, ret, tgid, tid, nr, cpu; returns the field count. */
+/* Fills offsets[] with offsetof() of end_ns, latency_ns, ret, tgid, tid, nr; returns the field count. */
 int mlp_record_layout(int32_t *offsets, int32_t capacity);
 int mlp_counter_count(void);
 
@@ -46,16 +46,16 @@ int mlp_add_cgroup(int handle, uint64_t cgroup_id);
 int mlp_remove_cgroup(int handle, uint64_t cgroup_id);
 int mlp_add_comm(int handle, const char *comm);
 int mlp_remove_comm(int handle, const char *comm);
-int mlp_set_trace_all(int handle, int on);
-int mlp_set_follow_children(int handle, int on);
 /* mask: words of 64 syscall numbers each (bit n of word w is syscall 64*w+n); NULL or 0 words: all syscalls. */
 int mlp_set_syscall_filter(int handle, const uint64_t *mask, int32_t words);
 
 /*
  * Copies up to capacity records (mlp_record_size() bytes each) into buffer and
  * returns how many; buffer_bytes is its size, checked against capacity.
- * Drains what is pending first; waits up to timeout_ms only
- * when nothing is. Returns 0 when woken by mlp_close.
+ * Drains what is pending first; waits up to timeout_ms when nothing is, and
+ * at most a few ms when less than a batch is. A batch that does not fill holds
+ * every record made before the call, those the CPUs had staged (see
+ * MLP_STAGE_RECORDS) included. Returns 0 when woken by mlp_close.
  */
 int mlp_poll(int handle, void *buffer, int64_t buffer_bytes, int32_t capacity, int32_t timeout_ms);
 

@@ -8,15 +8,28 @@ import java.nio.ByteBuffer;
  * The shim's C ABI (native/src/main/include/mlp_shim.h), bound by JNA direct mapping:
  * one native call per batch, no callbacks into Java. Functions return {@code >= 0}
  * or {@code -errno}; {@link #mlp_last_error()} then explains, on the same thread.
+ *
+ * <p>The constants are the C headers' (mlp_shim.h, bpf-src/syscall_event.h): NativeHeadersTest
+ * reads those headers and fails the build when one here differs.
  */
 public final class Shim {
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     public static final int OPEN_FOLLOW_CHILDREN = 0x1;
     public static final int OPEN_TRACE_ALL = 0x2;
     public static final int OPEN_FORCE_HASH = 0x4;
     public static final int OPEN_MCP = 0x8;
     public static final int MODE_TASK_STORAGE = 1;
     public static final int MODE_TID_HASH = 2;
+
+    /** Indices into {@link #mlp_read_counters}'s output ({@code enum mlp_counter}). */
+    public static final int COUNTER_EMITTED = 0;
+    public static final int COUNTER_DROPPED = 1;
+    public static final int COUNTER_ORPHAN_EXITS = 2;
+    public static final int COUNTER_STATE_FAILURES = 3;
+    /** {@code MLP_COUNTER_COUNT}; {@link #mlp_read_counters} puts the records not yet read at this index. */
+    public static final int COUNTER_COUNT = 4;
+    /** {@code MLP_COMM_LEN}: a command name's bytes in the kernel, the terminating NUL included. */
+    public static final int COMM_LEN = 16;
 
     private static final String LIBRARY = "mcpprobe";
     private static volatile boolean loaded;
@@ -62,8 +75,6 @@ public final class Shim {
     public static native int mlp_remove_cgroup(int handle, long cgroupId);
     public static native int mlp_add_comm(int handle, String comm);
     public static native int mlp_remove_comm(int handle, String comm);
-    public static native int mlp_set_trace_all(int handle, int on);
-    public static native int mlp_set_follow_children(int handle, int on);
     public static native int mlp_set_syscall_filter(int handle, long[] mask, int words);
 
     /**

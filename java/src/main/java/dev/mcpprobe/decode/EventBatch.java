@@ -55,7 +55,6 @@ public final class EventBatch {
     public long ret(int i) { return buffer.getLong(at(i) + RecordLayout.RET); }
     public int tgid(int i) { return buffer.getInt(at(i) + RecordLayout.TGID); }
     public int nr(int i) { return buffer.getInt(at(i) + RecordLayout.NR); }
-    public int cpu(int i) { return buffer.getInt(at(i) + RecordLayout.CPU); }
 
     /**
      * Copies the records, as little-endian 8-byte words, into {@code words} (room for at least
@@ -104,7 +103,6 @@ public final class EventBatch {
         buffer.putInt(base + RecordLayout.TGID, tgid);
         buffer.putInt(base + RecordLayout.TID, tid);
         buffer.putInt(base + RecordLayout.NR, nr);
-        buffer.putInt(base + RecordLayout.CPU, 0);
         size++;
         return true;
     }

@@ -2,7 +2,8 @@ package dev.mcpprobe.decode;
 
 /**
  * Byte offsets of {@code struct syscall_event} (bpf-src/syscall_event.h).
- * A test checks them against the shim's {@code offsetof()} values, so they cannot drift.
+ * Tests check them against the header itself (NativeHeadersTest, at build time) and against the
+ * shim's {@code offsetof()} values (ShimLayoutTest), so they cannot drift.
  */
 public final class RecordLayout {
     public static final int RECORD_BYTES = 40;
@@ -12,11 +13,10 @@ public final class RecordLayout {
     public static final int TGID = 24;
     public static final int TID = 28;
     public static final int NR = 32;
-    public static final int CPU = 36;
 
     /** In the order the shim's {@code mlp_record_layout()} reports them. */
     public static int[] offsets() {
-        return new int[] {END_NS, LATENCY_NS, RET, TGID, TID, NR, CPU};
+        return new int[] {END_NS, LATENCY_NS, RET, TGID, TID, NR};
     }
 
     private RecordLayout() {}
