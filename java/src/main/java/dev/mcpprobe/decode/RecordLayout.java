@@ -13,6 +13,10 @@ public final class RecordLayout {
     public static final int TGID = 24;
     public static final int TID = 28;
     public static final int NR = 32;
+    /** {@code MLP_STAGE_RECORDS}: records go to the ring this many at a time, in one sample. */
+    public static final int STAGE_RECORDS = 16;
+    /** The ring's header before each sample. */
+    public static final int SAMPLE_HEADER_BYTES = 8;
 
     /** In the order the shim's {@code mlp_record_layout()} reports them. */
     public static int[] offsets() {

@@ -55,8 +55,6 @@ public final class SyscallProbe implements AutoCloseable {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(10);
     /** A consumer that sleeps longer than this between drains lets any ring overflow under load. */
     public static final Duration MAX_POLL_INTERVAL = Duration.ofSeconds(10);
-    /** What a record takes in the ring buffer: the ring's 8-byte header and the record, 8-byte aligned. */
-    private static final int RING_RECORD_BYTES = 8 + ((RecordLayout.RECORD_BYTES + 7) & ~7);
     /** --mcp: payload records copied per poll, at most (each up to McpRecordLayout.ENTRY_MAX bytes). */
     private static final int PAYLOAD_BATCH_BYTES = 1 << 20;
 
@@ -227,13 +225,17 @@ public final class SyscallProbe implements AutoCloseable {
             ensureOpen(); // closed meanwhile
             throw failure(result, "reading the loss counters");
         }
-        long submitted = c[0];
-        return new LossCounters(submitted + c[1], c[1], c[2], c[3], deliveredBefore, c[kernelCounters]);
+        long submitted = c[Shim.COUNTER_EMITTED];
+        long dropped = c[Shim.COUNTER_DROPPED];
+        return new LossCounters(submitted + dropped, dropped, c[Shim.COUNTER_ORPHAN_EXITS], c[Shim.COUNTER_STATE_FAILURES],
+                deliveredBefore, c[kernelCounters]);
     }
 
     /** The ring buffer's bytes that {@code records} unread records hold ({@link LossCounters#unread}): how full it is. */
     public static long ringBytesOf(long records) {
-        return records * RING_RECORD_BYTES;
+        // Full samples of STAGE_RECORDS records each; some of them may still be staged, so this is at most.
+        long samples = (records + RecordLayout.STAGE_RECORDS - 1) / RecordLayout.STAGE_RECORDS;
+        return records * RecordLayout.RECORD_BYTES + samples * RecordLayout.SAMPLE_HEADER_BYTES;
     }
 
     /** Traces process {@code pid} (all its threads); with follow-children, also what it forks from now on. */

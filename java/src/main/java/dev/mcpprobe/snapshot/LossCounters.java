@@ -17,7 +17,8 @@ package dev.mcpprobe.snapshot;
  * @param orphanExits   syscall exits of traced threads whose entry was not seen
  * @param stateFailures syscalls not timed because the thread's state could not be stored
  * @param recorded      records read from the ring and handed to the consumer
- * @param unread        records still in the ring when the counters were read
+ * @param unread        records made but not yet read when the counters were read: in the ring, or staged on
+ *                      their CPU for it
  */
 public record LossCounters(long emitted, long dropped, long orphanExits, long stateFailures, long recorded, long unread) {
     public static final LossCounters ZERO = new LossCounters(0, 0, 0, 0, 0, 0);

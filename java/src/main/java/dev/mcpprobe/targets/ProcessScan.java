@@ -1,5 +1,6 @@
 package dev.mcpprobe.targets;
 
+import dev.mcpprobe.binding.Shim;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +13,8 @@ import java.util.stream.Stream;
 public final class ProcessScan {
     private static final Path PROC = Path.of("/proc");
 
-    /** The kernel keeps a command name in TASK_COMM_LEN (16) bytes with its terminating NUL. */
-    public static final int COMM_MAX_CHARS = 15;
+    /** The kernel keeps a command name in TASK_COMM_LEN bytes with its terminating NUL. */
+    public static final int COMM_MAX_CHARS = Shim.COMM_LEN - 1;
 
     private ProcessScan() {}
 

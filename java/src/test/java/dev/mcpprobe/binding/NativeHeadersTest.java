@@ -124,6 +124,8 @@ class NativeHeadersTest {
         java.put("tid", RecordLayout.TID);
         java.put("nr", RecordLayout.NR);
         assertEquals(c.get("sizeof"), RecordLayout.RECORD_BYTES, "sizeof(struct syscall_event)");
+        assertEquals(defines(read("bpf-src/syscall_event.h")).get("MLP_STAGE_RECORDS"), (long) RecordLayout.STAGE_RECORDS,
+                "MLP_STAGE_RECORDS");
         for (Map.Entry<String, Integer> field : java.entrySet()) {
             assertEquals(c.get(field.getKey()), field.getValue(), "offsetof(struct syscall_event, " + field.getKey() + ")");
         }

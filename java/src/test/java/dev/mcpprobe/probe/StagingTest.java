@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mcpprobe.decode.EventBatch;
-import dev.mcpprobe.decode.LossCounters;
+import dev.mcpprobe.snapshot.LossCounters;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

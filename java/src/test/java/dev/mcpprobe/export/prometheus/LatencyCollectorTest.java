@@ -160,7 +160,7 @@ class LatencyCollectorTest {
         ProbeState state = new ProbeState(java.util.Map.of("t", snapshot), snapshot.loss(), unread, SyscallProbe.ringBytesOf(unread), ring);
         LatencyCollector collector = LatencyCollector.builder().source(() -> state).build();
         assertEquals(5000.0, gauge(collector, "mcp_probe_events_unread"));
-        assertEquals(5000.0 * 48 / ring, gauge(collector, "mcp_probe_ring_fill_ratio"), 1e-12); // 48 ring bytes per record
+        assertEquals((5000.0 * 40 + 313 * 8) / ring, gauge(collector, "mcp_probe_ring_fill_ratio"), 1e-12); // 40-byte records, 16 a sample
         ProbeState overfull = new ProbeState(java.util.Map.of("t", snapshot), snapshot.loss(), 1, 2L * ring, ring);
         assertEquals(1.0, gauge(LatencyCollector.builder().source(() -> overfull).build(), "mcp_probe_ring_fill_ratio"));
         assertEquals(null, gauge(LatencyCollector.builder().source(() -> ProbeState.of("t", snapshot)).build(),
