@@ -1,5 +1,7 @@
 package dev.mcpprobe.cli;
 
+import dev.mcpprobe.binding.Shim;
+import dev.mcpprobe.binding.StartupMarks;
 import dev.mcpprobe.decode.Syscalls;
 import dev.mcpprobe.probe.ProbeException;
 import java.io.PrintStream;
@@ -17,6 +19,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        StartupMarks.mark("main");
+        if (args.length == 0 || !args[0].equals("compare")) {
+            Shim.preload(); // JNA's start-up on the other core while the options are parsed
+        }
         int status = run(args, System.out, System.err);
         System.out.flush();
         System.exit(status);
@@ -29,6 +35,7 @@ public final class Main {
         Options options;
         try {
             options = Options.parse(args, Syscalls.forCurrentArch());
+            StartupMarks.mark("options_parsed");
         } catch (Options.UsageException e) {
             err.println(NAME + ": " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;
