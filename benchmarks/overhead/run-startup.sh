@@ -7,19 +7,23 @@
 #       marks      probe with -Dmcpprobe.startup.marks=true: where the time went, phase by phase
 #       bpftrace   bpftrace bpf/syscall_latency.bt P           (its BEGIN prints "Tracing" once attached)
 #       hello      a JVM whose main prints "Tracing": the floor for any Java tool
+#       appcds     probe with -XX:SharedArchiveFile (an AppCDS archive dumped by one run first):
+#                  what a JVM flag would give; `java -jar` cannot take it from the jar (APPCDS=0: off)
 #  2. launch mode: syscall_loop -n CALLS (getppid, one round, not pinned: the JVM's threads compete
 #     with it for the 2 CPUs as they would for a user) run
 #       untraced   alone
 #       probe      java -jar probe-demo.jar --format json -- syscall_loop ...
 #       baseline   the same with BASELINE_JAR
 #       bpftrace   bpftrace -c 'syscall_loop ...' bpf/syscall_latency_cpid.bt
+#       niced      probe under `nice -n 10`, the loop put back to nice 0: does the JVM's CPU (JIT,
+#                  GC, start-up threads) at a lower priority take less from the traced command?
 #     The figure is the loop's own wall time per call (it prints it); "added" is that minus the
 #     untraced median. Each run's exactness is checked: the probe's JSON must count at least CALLS
 #     getppid calls and drop none. The tracer's own CPU time over the run (user + system of the
 #     whole command minus the loop's, from bash's `times`) is reported as well.
 #
 # Usage: sudo benchmarks/overhead/run-startup.sh
-# Settings: ROUNDS=11 LAUNCH_ROUNDS=7 CALLS=2000000 BASELINE_JAR= SKIP_BUILD=0 JAVA=java
+# Settings: ROUNDS=11 LAUNCH_ROUNDS=7 CALLS=2000000 BASELINE_JAR= APPCDS=1 SKIP_BUILD=0 JAVA=java
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -48,7 +52,14 @@ printf 'public class Hello { public static void main(String[] a) { System.err.pr
 javac -d "$W" "$W/Hello.java"
 
 STARTUP=(probe bpftrace hello marks)
-LAUNCH=(untraced probe bpftrace)
+if [ "${APPCDS:-1}" = 1 ]; then
+	background sleep 3600
+	# The classes one run loads, dumped at its exit (JDK 13+); the later runs map them.
+	"$JAVA" -XX:ArchiveClassesAtExit="$W/app.jsa" -jar "$PROBE_JAR" --pid "$BG_PID" --duration 1s >/dev/null 2>"$W/appcds-dump.log"
+	stop "$BG_PID"
+	STARTUP+=(appcds)
+fi
+LAUNCH=(untraced probe bpftrace niced)
 if [ -n "$BASELINE_JAR" ]; then
 	STARTUP+=(baseline)
 	LAUNCH+=(baseline)
@@ -70,6 +81,7 @@ startup_cmd() {
 	probe) echo "$JAVA -jar $PROBE_JAR --pid $target" ;;
 	baseline) echo "$JAVA -jar $BASELINE_JAR --pid $target" ;;
 	marks) echo "$JAVA -Dmcpprobe.startup.marks=true -jar $PROBE_JAR --pid $target" ;;
+	appcds) echo "$JAVA -XX:SharedArchiveFile=$W/app.jsa -jar $PROBE_JAR --pid $target" ;;
 	bpftrace) echo "bpftrace $HERE/bpf/syscall_latency.bt $target" ;;
 	hello) echo "$JAVA -cp $W Hello" ;;
 	esac
@@ -110,7 +122,7 @@ mark_med() { { grep -o " $1@[a-z-]*=[0-9.]*" "$OUT/marks.txt" || true; } | sed '
 	fi
 	echo
 	echo "where the probe's time went (marks run; ms since main, medians; a phase on mlp-preload runs beside main):"
-	for m in options_parsed targets_checked natives_cached natives_unpacked shim_dlopened shim_registered shim_ready bpf_loaded attached tracing; do
+	for m in jna_placing private_tmp natives_cached natives_unpacked jna_initialised shim_dlopened shim_registered options_parsed targets_checked shim_ready bpf_loaded attached tracing; do
 		val=$(mark_med "$m")
 		[ "$val" = nan ] && continue
 		printf '  %-18s %7.1f ms\n' "$m" "$val"
@@ -132,6 +144,7 @@ launch_once() {
 	probe) cmd=("$JAVA" -jar "$PROBE_JAR" --format json -- "${LOOP[@]}") ;;
 	baseline) cmd=("$JAVA" -jar "$BASELINE_JAR" --format json -- "${LOOP[@]}") ;;
 	bpftrace) cmd=(bpftrace -c "${LOOP[*]}" "$HERE/bpf/syscall_latency_cpid.bt") ;;
+	niced) cmd=(nice -n 10 "$JAVA" -jar "$PROBE_JAR" --format json --as-root -- nice -n -10 "${LOOP[@]}") ;;
 	esac
 	# The CPU time of everything this subshell waited for: the tool and the loop it launched.
 	times >"$W/times0"
@@ -142,7 +155,7 @@ launch_once() {
 	local loopline
 	loopline=$(grep -aE '^[0-9]+\.[0-9]+ [0-9]+\.[0-9]+$' "$W/launch.out" | tail -1)
 	[ -n "$loopline" ] || { echo "$v: no line from the loop" >&2; return 1; }
-	if [ "$v" = probe ] || [ "$v" = baseline ]; then
+	if [ "$v" = probe ] || [ "$v" = baseline ] || [ "$v" = niced ]; then
 		# Exact: every one of the loop's getppid calls counted, none dropped.
 		python3 - "$W/launch.out" "$CALLS" <<'EOF' || return 1
 import json, sys
@@ -183,6 +196,7 @@ lmed() { awk -v v="$1" -v c="${2:-3}" -F'\t' '$2 == v { print $c }' "$OUT/launch
 			END { for (i in r) if (v[i, y] - v[i, "untraced"] > 0) print (v[i, x] - v[i, "untraced"]) / (v[i, y] - v[i, "untraced"]) }' "$OUT/launch.tsv" | median | awk '{ printf "%.2f", $1 }'
 	}
 	echo "  added probe / added bpftrace: $(ratio probe bpftrace) of the medians, $(per_round probe bpftrace) median per round (target <= 0.40)"
+	echo "  added niced / added bpftrace: $(ratio niced bpftrace) of the medians, $(per_round niced bpftrace) median per round"
 	[ -n "$BASELINE_JAR" ] && echo "  added baseline / added bpftrace: $(ratio baseline bpftrace) of the medians, $(per_round baseline bpftrace) median per round"
 	echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee -a "$OUT/summary.txt"

@@ -73,6 +73,9 @@ public final class Shim {
             throw new NativeLoadException(e.getMessage() + ": " + e.getCause().getMessage(), e);
         }
         try {
+            if (StartupMarks.enabled() && Native.POINTER_SIZE > 0) { // JNA's own set-up, timed apart from the dlopen
+                StartupMarks.mark("jna_initialised");
+            }
             NativeLibrary library = NativeLibrary.getInstance(placed != null ? placed.toString() : LIBRARY,
                     Shim.class.getClassLoader());
             StartupMarks.mark("shim_dlopened");
