@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,8 +22,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.jar.JarEntry;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The native libraries (JNA's {@code libjnidispatch.so} and the shim) unpacked once into a directory
@@ -95,13 +98,35 @@ final class NativeCache {
         }
     }
 
+    /**
+     * {@code entry} in the jar {@code owner} was loaded from, or null if it has none; looked up in
+     * that jar directly: ClassLoader.getResource would first search the JDK's module image, whose
+     * reader costs ~10 ms to open on the start path.
+     */
+    private static URL resource(Class<?> owner, String entry) {
+        try {
+            URL location = owner.getProtectionDomain().getCodeSource().getLocation();
+            if ("file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
+                try (ZipFile jar = new ZipFile(new File(location.toURI()))) { // shares the class loader's open jar
+                    return jar.getEntry(entry) == null ? null : new URL("jar:" + location + "!/" + entry);
+                }
+            }
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // Not from a plain jar (a class directory in tests): the class loader finds it.
+        }
+        return owner.getClassLoader().getResource(entry);
+    }
+
     /** CRC-32 and size of a class-path resource, as hex: from the jar's directory when it is in one. */
     static String contentKey(URL resource) throws IOException {
-        if ("jar".equals(resource.getProtocol())) {
-            JarURLConnection c = (JarURLConnection) resource.openConnection();
-            JarEntry entry = c.getJarEntry();
-            if (entry.getCrc() != -1 && entry.getSize() != -1) {
-                return Long.toHexString(entry.getCrc()) + "." + Long.toHexString(entry.getSize());
+        String spec = resource.getPath(); // jar:file:/x.jar!/entry -> file:/x.jar!/entry
+        int bang = spec.indexOf("!/");
+        if ("jar".equals(resource.getProtocol()) && spec.startsWith("file:") && bang > 0) {
+            try (ZipFile jar = new ZipFile(new File(URI.create(spec.substring(0, bang))))) {
+                ZipEntry entry = jar.getEntry(spec.substring(bang + 2));
+                if (entry != null && entry.getCrc() != -1 && entry.getSize() != -1) {
+                    return Long.toHexString(entry.getCrc()) + "." + Long.toHexString(entry.getSize());
+                }
             }
         }
         CRC32 crc = new CRC32();
@@ -174,8 +199,9 @@ final class NativeCache {
     static int effectiveUid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                if (line.startsWith("Uid:")) { // real, effective, saved, fs; tab-separated (no regex on the start path)
+                    String[] ids = line.substring(4).trim().split("\t");
+                    return Integer.parseInt(ids[1].trim());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -193,9 +219,8 @@ final class NativeCache {
         StartupMarks.mark("jna_placing");
         Path privateTmp = NativeTempDir.ensure();
         StartupMarks.mark("private_tmp");
-        ClassLoader loader = NativeCache.class.getClassLoader();
-        URL dispatch = loader.getResource("com/sun/jna/" + jnaPlatformPrefix() + "/libjnidispatch.so");
-        URL shim = loader.getResource(jnaPlatformPrefix() + "/" + SHIM_FILE);
+        URL dispatch = resource(com.sun.jna.Native.class, "com/sun/jna/" + jnaPlatformPrefix() + "/libjnidispatch.so");
+        URL shim = resource(NativeCache.class, jnaPlatformPrefix() + "/" + SHIM_FILE);
         if (dispatch == null || shim == null) {
             return null;
         }
