@@ -117,8 +117,15 @@ mark_med() { { grep -o " $1@[a-z-]*=[0-9.]*" "$OUT/marks.txt" || true; } | sed '
 	done
 	awk -v p="$(smed probe)" -v b="$(smed bpftrace)" -v h="$(smed hello)" 'BEGIN {
 		printf "  probe / bpftrace %.2f (target <= 2), probe %.0f ms (target <= 150), probe - hello JVM %.0f ms\n", p / b, p, p - h }'
+	# The same ratios within each round, then the median: less exposed to the machine's slower swings.
+	sround() {
+		awk -v x="$1" -v y="$2" -F'\t' 'NR > 1 && $3 != "nan" { v[$1, $2] = $3; r[$1] = 1 }
+			END { for (i in r) if ((i, x) in v && (i, y) in v) print v[i, x] / v[i, y] }' "$OUT/startup.tsv" | median | awk '{ printf "%.2f", $1 }'
+	}
+	echo "  per round, median: probe / bpftrace $(sround probe bpftrace), probe / hello $(sround probe hello)"
 	if [ -n "$BASELINE_JAR" ]; then
 		awk -v p="$(smed probe)" -v b="$(smed baseline)" -v t="$(smed bpftrace)" 'BEGIN { printf "  baseline / bpftrace %.2f; probe / baseline %.2f\n", b / t, p / b }'
+		echo "  per round, median: baseline / bpftrace $(sround baseline bpftrace), probe / baseline $(sround probe baseline)"
 	fi
 	echo
 	echo "where the probe's time went (marks run; ms since main, medians; a phase on mlp-preload runs beside main):"
