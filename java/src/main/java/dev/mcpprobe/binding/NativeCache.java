@@ -32,13 +32,13 @@ import java.util.zip.ZipFile;
  * and writing them cost tens of milliseconds of every start-up.
  *
  * <p>A library is only ever loaded from a path no other user can write or swap: the cache is
- * {@code /var/cache/mcp-latency-probe} for root and {@code ~/.cache/mcp-latency-probe} (home from
- * the password database, never from the environment) for anyone else, each with {@code /native} appended; that directory, each
+ * {@code /var/cache/mcp-latency-probe/native}, used by root only ({@link #defaultBase()}); that directory, each
  * directory above it, and every file in it must belong to root or to this process's effective user
  * and be writable by no one else, or the cache is not used. Files are written under a temporary
  * name and renamed, so a name in the cache is always a complete file. The key is each library's
  * CRC-32 and size, read from the jar's directory without unpacking: the cache's safety comes from
- * who can write it, the key only tells builds apart.
+ * who can write it, the key only tells builds apart. A build whose libraries differ gets a new
+ * directory (~300 KB); old ones stay until someone deletes them.
  */
 final class NativeCache {
     static final String ROOT_CACHE = "/var/cache/mcp-latency-probe/native";
@@ -52,17 +52,14 @@ final class NativeCache {
 
     private NativeCache() {}
 
-    /** The cache directory for this process's effective user, or null when there is none to trust. */
+    /**
+     * The cache directory, for root only; null for any other user. A process running as a user with
+     * CAP_BPF and CAP_PERFMON would otherwise load code from a directory every other process of that
+     * user (holding no capabilities) can write ahead of time: a way up to the capabilities. Such a run
+     * unpacks into its own fresh 0700 directory, as every run did before.
+     */
     static Path defaultBase() {
-        int euid = effectiveUid();
-        if (euid == 0) {
-            return Path.of(ROOT_CACHE);
-        }
-        String home = System.getProperty("user.home"); // from getpwuid, not $HOME
-        if (euid == UNKNOWN_UID || home == null || home.isEmpty() || home.equals("?") || !home.startsWith("/")) {
-            return null;
-        }
-        return Path.of(home, ".cache", "mcp-latency-probe", "native");
+        return effectiveUid() == 0 ? Path.of(ROOT_CACHE) : null;
     }
 
     /**
@@ -229,7 +226,7 @@ final class NativeCache {
         try {
             Path base = defaultBase();
             if (base == null) {
-                throw new IOException("no home directory to cache in");
+                throw new IOException("not root: no shared cache");
             }
             dir = prepare(base, libs);
             StartupMarks.mark("natives_cached");

@@ -3,6 +3,7 @@ package dev.mcpprobe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mcpprobe.probe.RequiresBpf;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,12 @@ class StartupIT {
     private static final int CALLS = 5000;
 
     private static ProbeDemoIT.Run run(boolean marks) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA.toString()));
+        return run(List.of(), marks);
+    }
+
+    private static ProbeDemoIT.Run run(List<String> prefix, boolean marks) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(JAVA.toString());
         if (marks) {
             cmd.add("-Dmcpprobe.startup.marks=true");
         }
@@ -76,6 +82,33 @@ class StartupIT {
         assertEquals(0, run.status(), run.err());
         assertFalse(run.err().contains("startup-marks"), run.err());
         assertDdCounted(ProbeDemoIT.lastLine(run.out()));
+    }
+
+    @Test
+    void rootLoadsTheLibrariesFromTheCache() throws Exception {
+        assumeTrue(isRoot(), "runs as root");
+        ProbeDemoIT.Run run = run(true);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.err().contains(" natives_cached@"), run.err());
+    }
+
+    /**
+     * A user with CAP_BPF + CAP_PERFMON but not root never uses a cache: that user's unprivileged
+     * processes could have filled it; the run unpacks into its own fresh directory and still works.
+     */
+    @Test
+    void aNonRootUserWithCapabilitiesUnpacksIntoItsOwnDirectory() throws Exception {
+        assumeTrue(isRoot(), "needs root to run the probe as another user with capabilities");
+        ProbeDemoIT.Run run = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--inh-caps=+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon"), true);
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.err().contains(" natives_unpacked@"), run.err());
+        assertFalse(run.err().contains(" natives_cached@"), run.err());
+        assertDdCounted(ProbeDemoIT.lastLine(run.out()));
+    }
+
+    private static boolean isRoot() throws Exception {
+        return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     }
 
     private static void assertDdCounted(String json) {
