@@ -59,6 +59,10 @@ bench-overhead: all ## ns per getppid: untraced, empty-program floor, this probe
 bench-throughput: all ## a one-core syscall storm into the Java consumer: events/s, drops, consumer CPU (root)
 	benchmarks/overhead/run-throughput.sh
 
+.PHONY: bench-startup
+bench-startup: all ## exec to "Tracing" (probe, bpftrace, Hello JVM) and launch mode vs bpftrace; BASELINE_JAR= to compare (root)
+	benchmarks/overhead/run-startup.sh
+
 bench-soak: all ## 30 min of ~1M syscalls/s into the CLI with 1 s intervals: RSS and heap each minute (root)
 	bash benchmarks/soak/run-soak.sh
 

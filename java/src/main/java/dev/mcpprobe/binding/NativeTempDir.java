@@ -3,9 +3,11 @@ package dev.mcpprobe.binding;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where JNA unpacks its own library and the shim: a new directory only this process's user can
@@ -25,8 +27,7 @@ final class NativeTempDir {
             return dir;
         }
         try {
-            Path created = Files.createTempDirectory(Path.of("/tmp"), "mcp-latency-probe-jna-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path created = createPrivate();
             // Registered first, so deleted last: after the files JNA marks for deletion in it.
             created.toFile().deleteOnExit();
             System.setProperty("jna.tmpdir", created.toString());
@@ -38,6 +39,24 @@ final class NativeTempDir {
             return created;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private directory for the native libraries in /tmp", e);
+        }
+    }
+
+    /**
+     * mkdir with a random name, again on a name taken: safe with any random source, since mkdir
+     * never reuses what exists. Not Files.createTempDirectory: its SecureRandom costs ~15-40 ms of
+     * start-up here, and unpredictable names are not what makes this safe.
+     */
+    private static Path createPrivate() throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = Path.of("/tmp", "mcp-latency-probe-jna-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()));
+            try {
+                return Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 100) {
+                    throw taken;
+                }
+            }
         }
     }
 

@@ -33,6 +33,7 @@ public final class Shim {
 
     private static final String LIBRARY = "mcpprobe";
     private static volatile boolean loaded;
+    private static NativeLoadException failure;
 
     private Shim() {}
 
@@ -45,12 +46,57 @@ public final class Shim {
         if (loaded) {
             return;
         }
-        NativeTempDir.ensure();
+        if (failure != null) {
+            throw failure; // the same explanation on every attempt, also after a failed preload()
+        }
         try {
-            Native.register(Shim.class, NativeLibrary.getInstance(LIBRARY, Shim.class.getClassLoader()));
+            loadOnce();
+        } catch (NativeLoadException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@link #load()} on a daemon thread, so JNA's start-up overlaps the caller's own (parsing
+     * options, resolving targets); a failure is kept for the next {@link #load()} to throw.
+     */
+    public static void preload() {
+        // Not a lambda: the first lambda of a JVM costs ~20 ms of java.lang.invoke set-up, which
+        // this thread would otherwise pay (or wait for) before it starts.
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    load();
+                } catch (RuntimeException | Error kept) {
+                    // load() throws it again to whoever needs the shim.
+                }
+            }
+        }, "mlp-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void loadOnce() {
+        java.nio.file.Path placed;
+        try {
+            placed = NativeCache.placeForJna();
+        } catch (java.io.UncheckedIOException e) {
+            throw new NativeLoadException(e.getMessage() + ": " + e.getCause().getMessage(), e);
+        }
+        try {
+            if (StartupMarks.enabled() && Native.POINTER_SIZE > 0) { // JNA's own set-up, timed apart from the dlopen
+                StartupMarks.mark("jna_initialised");
+            }
+            NativeLibrary library = NativeLibrary.getInstance(placed != null ? placed.toString() : LIBRARY,
+                    Shim.class.getClassLoader());
+            StartupMarks.mark("shim_dlopened");
+            Native.register(Shim.class, library);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw NativeLoadException.explain(e);
         }
+        StartupMarks.mark("shim_registered");
         int abi = mlp_abi_version();
         if (abi != ABI_VERSION) {
             throw new NativeLoadException("native shim ABI " + abi + " does not match the Java binding's "

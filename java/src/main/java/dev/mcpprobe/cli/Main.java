@@ -1,7 +1,9 @@
 package dev.mcpprobe.cli;
 
-import dev.mcpprobe.syscall.Syscalls;
+import dev.mcpprobe.binding.Shim;
+import dev.mcpprobe.binding.StartupMarks;
 import dev.mcpprobe.probe.ProbeException;
+import dev.mcpprobe.syscall.Syscalls;
 import dev.mcpprobe.targets.TargetException;
 import java.io.PrintStream;
 
@@ -18,6 +20,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        StartupMarks.mark("main");
+        if (args.length == 0 || !args[0].equals("compare")) {
+            Shim.preload(); // JNA's start-up on the other core while the options are parsed
+        }
         int status = run(args, System.out, System.err);
         System.out.flush();
         System.exit(status);
@@ -30,6 +36,7 @@ public final class Main {
         Options options;
         try {
             options = Options.parse(args, Syscalls.forCurrentArch());
+            StartupMarks.mark("options_parsed");
         } catch (Options.UsageException e) {
             err.println(NAME + ": " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;

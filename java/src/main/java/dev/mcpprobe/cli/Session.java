@@ -1,5 +1,6 @@
 package dev.mcpprobe.cli;
 
+import dev.mcpprobe.binding.StartupMarks;
 import dev.mcpprobe.mcp.McpSnapshot;
 import dev.mcpprobe.mcp.McpTracker;
 import dev.mcpprobe.probe.Privileges;
@@ -151,7 +152,12 @@ final class Session {
         String until = probe.launched().isPresent()
                 ? (duration != null ? " until it exits, for at most " + Durations.span(duration.toNanos()) : " until it exits")
                 : (duration != null ? " for " + Durations.span(duration.toNanos()) : "");
-        err.println("Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.");
+        String tracing = "Tracing syscalls of " + describeTargets(probe) + until + ". Hit Ctrl-C to end.";
+        StartupMarks.mark("tracing");
+        if (StartupMarks.enabled()) {
+            err.println(StartupMarks.line()); // before the line a start-up timer waits for, which stops the run
+        }
+        err.println(tracing);
         RecordingListener listener = new RecordingListener(probe, recorder, names, s -> printer.execute(() -> {
             intervals.add(s);
             print(s); // printed off the consumer thread

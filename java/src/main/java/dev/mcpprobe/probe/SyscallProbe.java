@@ -2,6 +2,7 @@ package dev.mcpprobe.probe;
 
 import dev.mcpprobe.binding.NativeLoadException;
 import dev.mcpprobe.binding.Shim;
+import dev.mcpprobe.binding.StartupMarks;
 import dev.mcpprobe.decode.EventBatch;
 import dev.mcpprobe.decode.RecordLayout;
 import dev.mcpprobe.mcp.McpRecordLayout;
@@ -551,8 +552,10 @@ public final class SyscallProbe implements AutoCloseable {
             systemUnits.forEach(u -> cgroups.addAll(SystemdUnits.cgroups(u)));
             userUnits.forEach(u -> cgroups.addAll(SystemdUnits.userCgroups(u, defaultUnitUser)));
             Privileges.check();
+            StartupMarks.mark("targets_checked");
             try {
                 Shim.load();
+                StartupMarks.mark("shim_ready");
             } catch (NativeLoadException e) {
                 throw new ProbeException(ProbeException.Kind.UNSUPPORTED, e.getMessage(), e);
             }
@@ -567,6 +570,7 @@ public final class SyscallProbe implements AutoCloseable {
                 checkMcpLayout();
             }
             int handle = Shim.mlp_open(ringBytes, flags, pids.contains(self) ? 0 : (int) self);
+            StartupMarks.mark("bpf_loaded");
             if (handle < 0) {
                 throw ShimErrors.failure(handle, true, "loading the probe", Shim.mlp_last_error());
             }
@@ -594,6 +598,7 @@ public final class SyscallProbe implements AutoCloseable {
                 }
                 probe.check(Shim.mlp_attach(handle), "attaching");
                 probe.cgroups.scanMembersFromNowOn();
+                StartupMarks.mark("attached");
                 // Attached first, scanned second: a process that starts in between is seen by the kernel hooks.
                 commands.forEach(comm -> ProcessScan.withCommand(comm).forEach(probe::traceProcess));
                 probe.cgroups.dirs().forEach(dir -> ProcessScan.inCgroup(dir).forEach(probe::traceProcess));
