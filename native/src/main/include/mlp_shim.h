@@ -84,7 +84,6 @@ int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity);
 int mlp_poll_mcp(int handle, void *buffer, int32_t capacity_bytes);
 int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity);
 /* Which syscalls the payload programs count as blocking waits (same mask format as the filter). */
-int mlp_set_mcp_wait_syscalls(int handle, const uint64_t *mask, int32_t words);
 
 /* Detaches and frees everything. Safe to call twice and concurrently with mlp_poll. */
 int mlp_close(int handle);

@@ -129,6 +129,8 @@ public final class SyscallProbe implements AutoCloseable {
                             // batch has every payload of the calls in it.
                             pollPayload(payloadBatch);
                             payload.onPayload(payloadBatch);
+                            // Then this poll's syscalls: a request read after them is already known.
+                            payload.onSyscalls(batch);
                         }
                         listener.onBatch(batch, polledNs);
                     }
@@ -563,16 +565,6 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
                 }
                 cgroups.forEach(probe::addCgroup);
-                if (payloadListener != null) {
-                    Syscalls table = Syscalls.forCurrentArch(); // the one list of blocking waits
-                    long[] waits = new long[Syscalls.MAX_FILTERABLE / 64];
-                    for (int nr = 0; nr < Syscalls.MAX_FILTERABLE; nr++) {
-                        if (table.isBlockingWait(nr)) {
-                            waits[nr >>> 6] |= 1L << (nr & 63);
-                        }
-                    }
-                    probe.check(Shim.mlp_set_mcp_wait_syscalls(handle, waits, waits.length), "setting the blocking waits");
-                }
                 if (!syscalls.isEmpty()) {
                     long[] mask = new long[Syscalls.MAX_FILTERABLE / 64];
                     syscalls.forEach(nr -> mask[nr >>> 6] |= 1L << (nr & 63));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpprobe.decode.EventBatch;
+import dev.mcpprobe.decode.Syscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,17 +19,17 @@ class McpTrackerTest {
 
     /** Feeds a whole read or write as the kernel copies it: all of it, or its head and tail. */
     static void io(McpTracker t, int dir, int fd, long ts, String text) {
-        io(t, dir, fd, TID, ts, 0, 0, text);
+        io(t, dir, fd, TID, ts, text);
     }
 
-    static void io(McpTracker t, int dir, int fd, int tid, long ts, long sys, long wait, String text) {
+    static void io(McpTracker t, int dir, int fd, int tid, long ts, String text) {
         byte[] all = text.getBytes(StandardCharsets.UTF_8);
         int head = Math.min(all.length, McpRecordLayout.HEAD_BYTES);
         int tail = Math.min(all.length - head, McpRecordLayout.TAIL_BYTES);
         byte[] data = new byte[head + tail];
         System.arraycopy(all, 0, data, 0, head);
         System.arraycopy(all, all.length - tail, data, head, tail);
-        t.feed(PID, tid, fd, dir, ts, sys, wait, data, head, tail, head + tail < all.length);
+        t.feed(PID, tid, fd, dir, ts, data, head, tail, head + tail < all.length);
     }
 
     static McpSnapshot.Method row(McpSnapshot s, String label) {
@@ -55,7 +57,7 @@ class McpTrackerTest {
         byte[] data = new byte[head + tail];
         System.arraycopy(all, 0, data, 0, head);
         System.arraycopy(all, all.length - tail, data, head, tail);
-        t.feed(PID, TID, fd, dir, ts, 0, 0, data, head, tail, head + tail < all.length);
+        t.feed(PID, TID, fd, dir, ts, data, head, tail, head + tail < all.length);
     }
 
     @Test
@@ -173,14 +175,39 @@ class McpTrackerTest {
         assertEquals(1, s.totals().unpairedResponses());
     }
 
+    /** The syscall records of one poll, then the poll's end. */
+    static void poll(McpTracker t, long[]... syscalls) {
+        EventBatch batch = EventBatch.allocate(64);
+        for (long[] c : syscalls) { // {tid, startNs, endNs, nr}
+            batch.add(c[2], c[2] - c[1], 0, PID, (int) c[0], (int) c[3]);
+        }
+        t.onSyscalls(batch);
+    }
+
+    static final Syscalls X86 = Syscalls.forArch("x86_64");
+    static final int FSYNC = X86.number("fsync").getAsInt();
+    static final int FUTEX = X86.number("futex").getAsInt();
+    static final int READ = X86.number("read").getAsInt();
+    static final int WRITE = X86.number("write").getAsInt();
+
     @Test
-    void syscallTimeBetweenTheTwoStampsOfOneThreadIsAttributed() {
-        McpTracker t = new McpTracker();
-        io(t, R, 0, TID, 1_000_000, 500, 100, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
-        io(t, W, 1, TID, 2_000_000, 500 + 250_000, 100 + 50_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+    void syscallTimeInsideARequestOnItsThreadIsAttributed() {
+        McpTracker t = new McpTracker(X86);
+        // Read at 1.0 ms, answered at 2.0 ms: 250 us of fsync and 50 us of futex inside, on its thread.
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        poll(t, new long[] {TID, 990_000, 1_000_100, READ}, // the read itself: not inside
+                new long[] {TID, 1_100_000, 1_300_000, FSYNC}, new long[] {TID + 1, 1_100_000, 1_900_000, FSYNC});
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        // A syscall that ended before the response comes a poll after it: still counted.
+        poll(t, new long[] {TID, 1_400_000, 1_450_000, FSYNC}, new long[] {TID, 1_500_000, 1_550_000, FUTEX},
+                new long[] {TID, 1_999_000, 2_000_500, WRITE}); // the response's write: not inside
         // Answered by another thread: not attributed.
-        io(t, R, 0, TID, 3_000_000, 1_000_000, 100, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
-        io(t, W, 1, TID + 1, 4_000_000, 9_000_000, 100, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        io(t, R, 0, TID, 3_000_000, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        io(t, W, 1, TID + 1, 4_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        poll(t, new long[] {TID, 3_100_000, 3_900_000, FSYNC});
+        for (int i = 0; i < McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
         McpSnapshot s = t.snapshot(0, 0);
         McpSnapshot.Method m = row(s, "tools/call fsync");
         assertEquals(2, m.count());
@@ -189,6 +216,58 @@ class McpTrackerTest {
         assertEquals(0.05, m.waitShare(), 1e-9);
         assertEquals(1, s.totals().unattributedRequests());
         assertEquals(1_000_000, s.totals().unattributedLatencyNs());
+        assertEquals(800_000, s.totals().unattributedSyscallNs());
+        assertEquals(List.of(new McpSnapshot.SyscallTime("fsync", false, 250_000), new McpSnapshot.SyscallTime("futex", true, 50_000)),
+                m.topSyscalls());
+    }
+
+    @Test
+    void aRequestIsSettledOnlyPollsAfterItsResponse() {
+        McpTracker t = new McpTracker(X86);
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        poll(t);
+        assertEquals(1, t.snapshot(0, 0).totals().settling(), "not settled in the response's own poll");
+        poll(t, new long[] {TID, 1_200_000, 1_600_000, FSYNC}); // late, but ended before the response
+        poll(t);
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(0, s.totals().settling());
+        assertEquals(1, row(s, "ping").attributed());
+        assertEquals(400_000, row(s, "ping").syscallNs());
+    }
+
+    @Test
+    void overlappingRequestsOnOneThreadAttributeOnlyWhatLiesInsideOneOfThem() {
+        McpTracker t = new McpTracker(X86);
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, R, 0, TID, 2_000_000, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
+        poll(t, new long[] {TID, 1_100_000, 1_200_000, FSYNC}, // only request 1 in flight
+                new long[] {TID, 2_100_000, 2_400_000, FSYNC}); // both in flight
+        io(t, W, 1, TID, 3_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        io(t, W, 1, TID, 4_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        for (int i = 0; i <= McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(0, row(s, "ping").attributed(), "overlapping: neither is attributed");
+        assertEquals(2, s.totals().unattributedRequests());
+        assertEquals(100_000, s.totals().unattributedSyscallNs(), "inside exactly one of them");
+        assertEquals(300_000, s.totals().sharedSyscallNs(), "inside both: attributed to none");
+    }
+
+    @Test
+    void aPayloadRecordThatComesAfterLaterSyscallsIsNotAttributed() {
+        McpTracker t = new McpTracker(X86);
+        poll(t, new long[] {TID, 1_500_000, 1_600_000, FSYNC}); // seen before the request it lies in
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        for (int i = 0; i <= McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "ping").count());
+        assertEquals(0, row(s, "ping").attributed(), "never guessed");
+        assertEquals(1, s.totals().unattributedRequests());
     }
 
     @Test
