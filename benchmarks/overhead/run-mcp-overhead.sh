@@ -2,9 +2,8 @@
 # What --mcp costs (issue 12): ns per syscall of a loop pinned to one CPU, untraced, traced by the
 # probe, and traced by the probe with --mcp, for two loops, in alternating rounds (the method of
 # run-overhead.sh, with its lib.sh):
-#   getppid   syscall(SYS_getppid): no read or write, so --mcp's payload programs copy nothing; its
-#             cost there is their per-syscall bookkeeping (a task-storage lookup and a clock read
-#             at entry and at exit)
+#   getppid   syscall(SYS_getppid): no read or write, so --mcp copies nothing; its hooks in the
+#             main programs cost a few compares there (issue 12: no change beyond noise)
 #   pipe      write + read of a 41-byte JSON-RPC request over a pipe: the data path --mcp copies into
 #             its ring (a record per read and per write, decoded by the Java tracker)
 # Figures are per syscall (a pipe iteration is two).

@@ -60,6 +60,8 @@ public final class McpTracker implements PayloadListener {
 
     private record PairKey(int tgid, int conn, String id) {}
 
+    private record IdKey(int tgid, String id) {}
+
     private record MethodKey(String method, String tool) {}
 
     private static final class InFlight {
@@ -70,6 +72,8 @@ public final class McpTracker implements PayloadListener {
         long endNs = Long.MAX_VALUE;
         long answeredPoll;
         boolean overlapped;
+        /** The process wrote it on to another (it is a gateway): not counted as its own. */
+        boolean forwarded;
         /**
          * Answered on another thread than it was read on, or its read or write record came after
          * syscall records later than it (so some of its syscalls went by unseen): not attributable.
@@ -150,6 +154,9 @@ public final class McpTracker implements PayloadListener {
     private final JsonRpcScanner scanner = new JsonRpcScanner();
     private final Map<StreamKey, StreamDecoder> streams = new LinkedHashMap<>(64, 0.75f, true);
     private final LinkedHashMap<PairKey, InFlight> inFlight = new LinkedHashMap<>();
+    /** The same requests by process and id, whatever the connection: a gateway's forwarding is found by it. */
+    private final Map<IdKey, List<InFlight>> byId = new HashMap<>();
+    private long forwarded;
     private final Map<Integer, ThreadRequests> openByThread = new LinkedHashMap<>(64, 0.75f, true);
     /** Answered requests whose syscall time is not settled yet, oldest first. */
     private final java.util.ArrayDeque<InFlight> settling = new java.util.ArrayDeque<>();
@@ -253,7 +260,11 @@ public final class McpTracker implements PayloadListener {
                 if (read) {
                     requestRead(m, conn);
                 }
-                // A request the traced process writes is its client side: not measured here.
+                // A request the traced process writes is its client side: not measured here, but
+                // if it passes on one it read (same id and method), it is a gateway in front of a server.
+                if (!read) {
+                    requestWritten(m);
+                }
             }
             case NOTIFICATION -> {
                 if (read) {
@@ -275,18 +286,43 @@ public final class McpTracker implements PayloadListener {
         }
     }
 
+    private void requestWritten(McpMessage m) {
+        List<InFlight> same = byId.get(new IdKey(curTgid, m.id()));
+        if (same != null) {
+            String method = name(m.method());
+            for (InFlight read : same) { // sessions number their ids alike: the oldest not yet passed on
+                if (!read.forwarded && read.method.method().equals(method)) {
+                    read.forwarded = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    private InFlight removeInFlight(PairKey pair) {
+        InFlight req = inFlight.remove(pair);
+        if (req != null) {
+            IdKey key = new IdKey(pair.tgid(), pair.id());
+            List<InFlight> same = byId.get(key);
+            if (same != null && same.remove(req) && same.isEmpty()) {
+                byId.remove(key);
+            }
+        }
+        return req;
+    }
+
     private void requestRead(McpMessage m, int conn) {
         String method = name(m.method());
         String tool = method.equals("tools/call") && m.tool() != null ? name(m.tool()) : null;
         MethodKey key = methodKey(method, tool);
         PairKey pair = new PairKey(curTgid, conn, m.id());
-        InFlight previous = inFlight.remove(pair);
+        InFlight previous = removeInFlight(pair);
         if (previous != null) {
             unpaired(previous); // its id was reused before it was answered
         } else if (inFlight.size() >= MAX_IN_FLIGHT) {
-            Iterator<InFlight> eldest = inFlight.values().iterator();
-            unpaired(eldest.next());
-            eldest.remove();
+            Map.Entry<PairKey, InFlight> eldest = inFlight.entrySet().iterator().next();
+            removeInFlight(eldest.getKey());
+            unpaired(eldest.getValue());
         }
         InFlight req = new InFlight(key, curTs, curTid);
         // Syscall records later than this read were taken before it: its syscalls are not all counted.
@@ -313,12 +349,18 @@ public final class McpTracker implements PayloadListener {
             req.overlapped = true;
         }
         inFlight.put(pair, req);
+        byId.computeIfAbsent(new IdKey(curTgid, m.id()), k -> new ArrayList<>(1)).add(req);
     }
 
     private void responseWritten(McpMessage m, int conn) {
-        InFlight req = inFlight.remove(new PairKey(curTgid, conn, m.id()));
+        InFlight req = removeInFlight(new PairKey(curTgid, conn, m.id()));
         if (req == null) {
             unpairedResponses++;
+            return;
+        }
+        if (req.forwarded) {
+            forwarded++; // the server behind the gateway answered it: measured there, if traced
+            closeOnThread(req);
             return;
         }
         long latency = Math.max(0, curTs - req.startNs);
@@ -512,7 +554,7 @@ public final class McpTracker implements PayloadListener {
         return new McpSnapshot(List.copyOf(rows), List.copyOf(notes), allTools, new McpSnapshot.Totals(requests, errors, unpaired,
                 inFlightTotal, notificationCount, unpairedResponses, undecodable, unattributed + settling.size(),
                 unattributedNs + settlingNs, records, payloadDropped, payloadFiltered,
-                unattributedSyscallNs + settlingSyscallNs, sharedSyscallNs, settling.size()));
+                unattributedSyscallNs + settlingSyscallNs, sharedSyscallNs, settling.size(), forwarded));
     }
 
     /** Top syscalls per method in the snapshot. */

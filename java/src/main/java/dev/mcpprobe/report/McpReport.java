@@ -60,6 +60,10 @@ public final class McpReport {
         }
         out.append("; ").append(t.unpairedResponses()).append(" responses without their request; ")
                 .append(t.undecodable()).append(" messages undecodable\n");
+        if (t.forwarded() > 0) {
+            out.append("Forwarded: ").append(t.forwarded()).append(" requests read by a gateway and written on to a server"
+                    + " with the same id: not in the table, where the server behind it counts them when it is traced\n");
+        }
         topSyscalls(out, mcp);
         out.append("Syscall time not attributed: ").append(t.unattributedRequests())
                 .append(" requests (overlapping on one thread, read and answered on different threads, or not settled"
@@ -164,7 +168,8 @@ public final class McpReport {
                 .append(",\"payload_filtered\":").append(t.payloadFiltered())
                 .append(",\"unattributed_syscall_ns\":").append(t.unattributedSyscallNs())
                 .append(",\"shared_syscall_ns\":").append(t.sharedSyscallNs())
-                .append(",\"settling\":").append(t.settling()).append('}');
+                .append(",\"settling\":").append(t.settling())
+                .append(",\"forwarded\":").append(t.forwarded()).append('}');
         out.append(",\"tools_call\":");
         if (mcp.toolsCall().isPresent()) {
             method(out, mcp.toolsCall().get());

@@ -271,6 +271,31 @@ class McpTrackerTest {
     }
 
     @Test
+    void aGatewayPassingRequestsOnIsNotCountedAsTheirServer() {
+        McpTracker t = new McpTracker(X86);
+        int gateway = 200, server = 300;
+        // Two sessions on two connections, both with id 1; the gateway writes each on to its server's stdin.
+        for (int conn = 7; conn <= 8; conn++) {
+            String request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}\n";
+            feed(t, gateway, R, conn, 1_000 * conn, request);
+            feed(t, gateway, W, 20 + conn, 1_100 * conn, request); // on to the server
+            feed(t, server + conn, R, 0, 1_200 * conn, request);
+            feed(t, server + conn, W, 1, 1_300 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+            feed(t, gateway, R, 30 + conn, 1_400 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+            feed(t, gateway, W, conn, 1_500 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(2, row(s, "tools/call echo").count(), "counted once, at the servers");
+        assertEquals(2, s.totals().forwarded());
+        assertEquals(0, s.totals().unpairedResponses());
+    }
+
+    static void feed(McpTracker t, int tgid, int dir, int fd, long ts, String text) {
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        t.feed(tgid, tgid, fd, dir, ts, all, all.length, 0, false);
+    }
+
+    @Test
     void garbageOnTheSameStreamsNeverProducesAMethod() {
         McpTracker t = new McpTracker();
         io(t, R, 0, 1_000, "{\"id\":1,\"method\":\"tools/call\"}\n"); // no "jsonrpc":"2.0"
