@@ -503,6 +503,17 @@ public final class McpTracker implements PayloadListener {
         return s;
     }
 
+    /**
+     * The final view, once the consumer drained its last poll after the run's end: every answered
+     * request is settled, since the syscalls that ended before its response were drained by then.
+     */
+    public McpSnapshot finish(long payloadDropped, long payloadFiltered) {
+        while (!settling.isEmpty()) {
+            settle(settling.poll(), true);
+        }
+        return snapshot(payloadDropped, payloadFiltered);
+    }
+
     /** Records decoded so far. */
     public long records() {
         return records;

@@ -69,8 +69,8 @@ public final class McpReport {
                 .append(" requests (overlapping on one thread, read and answered on different threads, or not settled"
                         + " at the end), ")
                 .append(Durations.span(t.unattributedLatencyNs())).append(" of request time, ")
-                .append(Durations.span(t.unattributedSyscallNs())).append(" of syscalls inside them; ")
-                .append(Durations.span(t.sharedSyscallNs()))
+                .append(Durations.latency(t.unattributedSyscallNs())).append(" of syscalls inside them; ")
+                .append(Durations.latency(t.sharedSyscallNs()))
                 .append(" of syscalls inside two or more requests of one thread at once, attributed to none\n");
         out.append("Payload records: ").append(t.payloadRecords()).append(" decoded, ").append(t.payloadDropped())
                 .append(" dropped (ring buffer full), ").append(t.payloadFiltered())
