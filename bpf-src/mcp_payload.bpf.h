@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * --mcp: the payload hooks, called from the main sys_enter/sys_exit programs (included before them
- * in syscall_latency.bpf.c). mcp_on is fixed at load time: without --mcp the verifier removes the
- * calls and the syscall path runs exactly what it runs without this file; with it, a syscall other
- * than the eight reads and writes costs a few compares. Separate programs would cost a program run
- * per syscall of every process, and fentry/fexit on the syscall wrappers (which would hook only the
- * eight) is refused by some kernels (EPERM here, on 6.18 with lockdown=integrity).
+ * in syscall_latency.bpf.c). mcp_on is read-only data fixed at load time: without --mcp the verifier
+ * removes the hooks' code and the syscall path keeps only the flag's load (4 BPF instructions at
+ * entry, 3 at exit); with it, a syscall other than the eight reads and writes costs a few compares.
+ * Separate programs would cost a program run per syscall of every process, and fentry/fexit on the
+ * syscall wrappers (which would hook only the eight) is refused by some kernels: loading even an
+ * empty fentry program fails with EPERM on this project's 6.18 test kernel.
  *
  * For the reads (at exit: the data is in) and writes (at entry: the data is complete) of traced
  * processes on pipes and sockets they copy the first MCP_HEAD_BYTES and the last MCP_TAIL_BYTES of
@@ -459,7 +460,12 @@ static __always_inline int mcp_sys_exit(struct pt_regs *regs, long ret)
 
 	if (!mcp_on || ret <= 0)
 		return 0;
-	nr = exit_nr(regs);
+	/* A direct load (regs is a BTF pointer here), not exit_nr()'s helper call: every exit pays it. */
+#if defined(__TARGET_ARCH_x86)
+	nr = regs->orig_ax;
+#else
+	nr = regs->syscallno;
+#endif
 	if (mcp_is_read(nr))
 		mcp_read(regs, ret, nr);
 	return 0;

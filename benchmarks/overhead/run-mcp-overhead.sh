@@ -9,14 +9,15 @@
 # Figures are per syscall (a pipe iteration is two).
 #
 # Usage: sudo benchmarks/overhead/run-mcp-overhead.sh
-# Settings (environment): ROUNDS=7 CALLS=1000000 SUBROUNDS=10 PAUSE_MS=100 SETTLE_S=0.5 SKIP_BUILD=0 JAVA_OPTS=
+# Settings (environment): VARIANTS=... ROUNDS=7 CALLS=1000000 SUBROUNDS=10 PAUSE_MS=100 SETTLE_S=0.5 SKIP_BUILD=0 JAVA_OPTS=
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-7}
 CALLS=${CALLS:-1000000}
 JAVA_OPTS=${JAVA_OPTS:-}
-VARIANTS=(getppid_untraced getppid_probe getppid_mcp pipe_untraced pipe_probe pipe_mcp)
+# VARIANTS="getppid_untraced getppid_probe getppid_mcp" measures only those (alternating as usual).
+read -r -a VARIANTS <<<"${VARIANTS:-getppid_untraced getppid_probe getppid_mcp pipe_untraced pipe_probe pipe_mcp}"
 
 require_root
 trap cleanup EXIT
