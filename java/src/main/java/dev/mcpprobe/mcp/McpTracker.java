@@ -55,6 +55,9 @@ public final class McpTracker implements PayloadListener {
     private static final int SIGNIFICANT_DIGITS = 2;
     static final String OTHER = "(other)";
     static final String INVALID_NAME = "(invalid name)";
+    /** Tools every call of which failed that keep a row each; more share one (snapshot only). */
+    static final int MAX_FAILED_TOOL_ROWS = 4;
+    static final String FAILED_TOOLS = ", every call failed)";
 
     private record StreamKey(int tgid, int fd, int dir) {}
 
@@ -143,6 +146,17 @@ public final class McpTracker implements PayloadListener {
         long attributedLatencyNs;
         /** Syscall number (or OTHER_SYSCALL) -> time inside the attributed requests. */
         final Map<Integer, long[]> syscallTime = new HashMap<>();
+
+        void merge(MethodStats o) {
+            latency.add(o.latency);
+            errors += o.errors;
+            unpaired += o.unpaired;
+            attributed += o.attributed;
+            syscallNs += o.syscallNs;
+            waitNs += o.waitNs;
+            attributedLatencyNs += o.attributedLatencyNs;
+            o.syscallTime.forEach((nr, ns) -> syscallTime.computeIfAbsent(nr, k -> new long[1])[0] += ns[0]);
+        }
 
         void addSyscallTimes(InFlight req) {
             for (int i = 0; i < req.distinct; i++) {
@@ -531,9 +545,31 @@ public final class McpTracker implements PayloadListener {
         List<McpSnapshot.Method> rows = new ArrayList<>();
         long requests = 0, errors = 0, unpaired = 0, inFlightTotal = 0;
         long toolsCallFlying = 0;
+        // Past a few, tools every call of which was answered with an error (a client probing unknown
+        // names) share one row: one row each would bury the real tools.
+        List<MethodKey> failed = new ArrayList<>();
+        for (Map.Entry<MethodKey, MethodStats> e : methods.entrySet()) {
+            MethodStats s = e.getValue();
+            long answered = s.latency.getTotalCount();
+            if (e.getKey().tool() != null && answered > 0 && s.errors == answered && s.unpaired == 0
+                    && !flying.containsKey(e.getKey())) {
+                failed.add(e.getKey());
+            }
+        }
+        java.util.Set<MethodKey> grouped = failed.size() > MAX_FAILED_TOOL_ROWS ? new java.util.HashSet<>(failed) : java.util.Set.of();
+        MethodStats failedTools = new MethodStats();
+        int failedToolCount = 0;
         for (Map.Entry<MethodKey, MethodStats> e : methods.entrySet()) {
             MethodStats s = e.getValue();
             long flyingHere = flying.getOrDefault(e.getKey(), 0L);
+            long answered = s.latency.getTotalCount();
+            if (grouped.contains(e.getKey())) {
+                failedTools.merge(s);
+                failedToolCount++;
+                requests += answered;
+                errors += s.errors;
+                continue;
+            }
             McpSnapshot.Method row = row(e.getKey().method(), e.getKey().tool(), s, flyingHere);
             rows.add(row);
             requests += row.count();
@@ -543,6 +579,9 @@ public final class McpTracker implements PayloadListener {
             if (e.getKey().method().equals("tools/call")) {
                 toolsCallFlying += flyingHere;
             }
+        }
+        if (failedToolCount > 0) {
+            rows.add(row("tools/call", "(" + failedToolCount + " tools" + FAILED_TOOLS, failedTools, 0));
         }
         rows.sort(Comparator.comparingLong(McpSnapshot.Method::count).reversed()
                 .thenComparing(McpSnapshot.Method::label));

@@ -296,6 +296,26 @@ class McpTrackerTest {
     }
 
     @Test
+    void pastAFewToolsEveryCallOfWhichFailedShareOneRow() {
+        McpTracker t = new McpTracker(X86);
+        int id = 0;
+        for (String tool : List.of("no_such_tool_1", "no_such_tool_2", "no_such_tool_3", "no_such_tool_4", "no_such_tool_5",
+                "echo", "echo")) {
+            id++;
+            io(t, R, 0, 1_000 * id, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\"}}\n");
+            io(t, W, 1, 1_000 * id + 500, tool.equals("echo") && id == 6 ? "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":" + id + "}\n"
+                    : "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":-32602,\"message\":\"x\"}}\n");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(5, row(s, "tools/call (5 tools, every call failed)").count());
+        assertEquals(5, row(s, "tools/call (5 tools, every call failed)").errors());
+        assertEquals(2, row(s, "tools/call echo").count(), "a tool that answered once keeps its row");
+        assertEquals(2, s.methods().size());
+        assertEquals(7, s.totals().requests());
+        assertEquals(6, s.totals().errors());
+    }
+
+    @Test
     void garbageOnTheSameStreamsNeverProducesAMethod() {
         McpTracker t = new McpTracker();
         io(t, R, 0, 1_000, "{\"id\":1,\"method\":\"tools/call\"}\n"); // no "jsonrpc":"2.0"
