@@ -85,8 +85,9 @@ public record McpSnapshot(List<Method> methods, List<Notification> notifications
      *                            of them (waits included)
      * @param sharedSyscallNs     syscall time inside two or more requests of one thread at once: attributed to none
      * @param settling            answered requests whose syscall time was not settled yet (counted as unattributed)
-     * @param forwarded           requests a traced gateway read and wrote on to a server (same id and method):
-     *                            not in the table, where the server behind it counts them if it is traced
+     * @param forwarded           requests a traced gateway read and wrote on to a server (same id and method),
+     *                            answered or not: not in the table, where the server behind it counts them
+     *                            if it is traced
      */
     public record Totals(long requests, long errors, long unpaired, long inFlight, long notifications,
             long unpairedResponses, long undecodable, long unattributedRequests, long unattributedLatencyNs,

@@ -476,6 +476,10 @@ public final class McpTracker implements PayloadListener {
 
     private void unpaired(InFlight req) {
         closeOnThread(req);
+        if (req.forwarded) {
+            forwarded++; // a gateway's: whether its answer was seen there, the server behind it counts it
+            return;
+        }
         methods.get(req.method).unpaired++;
         if (req.method.method().equals("tools/call")) {
             toolsCall.unpaired++;
@@ -541,7 +545,14 @@ public final class McpTracker implements PayloadListener {
      */
     public McpSnapshot snapshot(long payloadDropped, long payloadFiltered) {
         Map<MethodKey, Long> flying = new HashMap<>();
-        inFlight.values().forEach(r -> flying.merge(r.method, 1L, Long::sum));
+        long forwardedInFlight = 0;
+        for (InFlight r : inFlight.values()) {
+            if (r.forwarded) {
+                forwardedInFlight++;
+            } else {
+                flying.merge(r.method, 1L, Long::sum);
+            }
+        }
         List<McpSnapshot.Method> rows = new ArrayList<>();
         long requests = 0, errors = 0, unpaired = 0, inFlightTotal = 0;
         long toolsCallFlying = 0;
@@ -604,7 +615,7 @@ public final class McpTracker implements PayloadListener {
         return new McpSnapshot(List.copyOf(rows), List.copyOf(notes), allTools, new McpSnapshot.Totals(requests, errors, unpaired,
                 inFlightTotal, notificationCount, unpairedResponses, undecodable, unattributed + settling.size(),
                 unattributedNs + settlingNs, records, payloadDropped, payloadFiltered,
-                unattributedSyscallNs + settlingSyscallNs, sharedSyscallNs, settling.size(), forwarded));
+                unattributedSyscallNs + settlingSyscallNs, sharedSyscallNs, settling.size(), forwarded + forwardedInFlight));
     }
 
     /** Top syscalls per method in the snapshot. */

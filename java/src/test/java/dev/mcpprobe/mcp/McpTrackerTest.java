@@ -288,6 +288,15 @@ class McpTrackerTest {
         assertEquals(2, row(s, "tools/call echo").count(), "counted once, at the servers");
         assertEquals(2, s.totals().forwarded());
         assertEquals(0, s.totals().unpairedResponses());
+        // A forwarded request whose answer the gateway's record lost (its id reused later): still forwarded.
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\n";
+        feed(t, gateway, R, 7, 50_000, ping);
+        feed(t, gateway, W, 27, 50_100, ping);
+        feed(t, gateway, R, 7, 60_000, ping);
+        McpSnapshot later = t.snapshot(0, 0);
+        assertEquals(3, later.totals().forwarded(), "the first ping, its id reused before its answer was seen");
+        assertEquals(0, later.totals().unpaired());
+        assertEquals(1, later.totals().inFlight(), "the second ping, not yet forwarded");
     }
 
     static void feed(McpTracker t, int tgid, int dir, int fd, long ts, String text) {
