@@ -191,6 +191,8 @@ struct mcp_walk {
 	__u64 cum;
 	__u64 end_base;
 	__u64 end_off;
+	__u64 prev_base; /* the non-empty iovec before the last: a tail may start there */
+	__u64 prev_off;
 	__u32 head;
 	__u32 cnt;
 	__u32 dir;
@@ -226,6 +228,8 @@ static long mcp_walk_iov(__u32 i, void *ctx)
 		w->head = head + n;
 	}
 	if (iov.len) {
+		w->prev_base = w->end_base;
+		w->prev_off = w->end_off;
 		w->end_base = iov.base;
 		w->end_off = iov.len;
 	}
@@ -243,7 +247,7 @@ __noinline int mcp_submit(void)
 	__u32 zero = 0, head, tail = 0;
 	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
 	struct mcp_walk w = {};
-	__u64 sz, total, cum, end_base, end_off;
+	__u64 sz, total, cum, end_base, end_off, prev_base, prev_off;
 	__u8 flags = 0, dir;
 
 	if (!s)
@@ -268,6 +272,8 @@ __noinline int mcp_submit(void)
 	cum = w.cum;
 	end_base = w.end_base;
 	end_off = w.end_off;
+	prev_base = w.prev_base;
+	prev_off = w.prev_off;
 	if (dir == MCP_DIR_WRITE)
 		total = cum + (flags & MCP_F_LEN_UNKNOWN ? 1 : 0);
 	if (head > MCP_HEAD_BYTES)
@@ -276,20 +282,36 @@ __noinline int mcp_submit(void)
 		mcp_count(MCP_FILTERED);
 		return 0;
 	}
-	/* The tail: the last bytes of the last iovec, never overlapping the head. */
+	/*
+	 * The tail: the last bytes of the data, never overlapping the head, from the last iovec and the
+	 * one before it (an HTTP chunk is often written as size line, data, CRLF: the id is in the data).
+	 */
 	if (!(flags & MCP_F_LEN_UNKNOWN) && total > head) {
-		__u64 rest = total - head;
+		__u64 rest = total - head, want, early = 0, late;
 
-		tail = rest < MCP_TAIL_BYTES ? rest : MCP_TAIL_BYTES;
-		if (tail > end_off)
-			tail = end_off;
-		tail &= 2 * MCP_TAIL_BYTES - 1;
-		if (tail > MCP_TAIL_BYTES)
-			tail = MCP_TAIL_BYTES;
-		if (tail && bpf_probe_read_user(&s->data[head], tail, (void *)(end_base + end_off - tail))) {
+		want = rest < MCP_TAIL_BYTES ? rest : MCP_TAIL_BYTES;
+		late = want < end_off ? want : end_off;
+		if (want > late && prev_off) {
+			early = want - late;
+			if (early > prev_off)
+				early = prev_off;
+			early &= 2 * MCP_TAIL_BYTES - 1;
+			if (early > MCP_TAIL_BYTES)
+				early = MCP_TAIL_BYTES;
+			if (early && bpf_probe_read_user(&s->data[head], early, (void *)(prev_base + prev_off - early))) {
+				mcp_count(MCP_COPY_FAILED);
+				return 0;
+			}
+		}
+		late &= 2 * MCP_TAIL_BYTES - 1;
+		if (late > MCP_TAIL_BYTES - early)
+			late = MCP_TAIL_BYTES - early;
+		if (late && bpf_probe_read_user(&s->data[(head + early) & (2 * MCP_HEAD_BYTES - 1)], late,
+						(void *)(end_base + end_off - late))) {
 			mcp_count(MCP_COPY_FAILED);
 			return 0;
 		}
+		tail = early + late;
 	}
 	s->e.ts_ns = bpf_ktime_get_ns();
 	s->e.len = total;
