@@ -154,4 +154,26 @@ class McpServersTest {
         }
     }
 
+    @Test
+    void anAnswerWrittenByOneGatherWriteIsPairedByTheIdInItsLastTwoBuffers() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process server = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), GatherWriteServer.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        StdioClient client = new StdioClient(server);
+        try {
+            client.call("ping", null, null); // the JVM is up and reading
+            McpSnapshot s = trace(server.pid(), () -> {
+                client.call("ping", null, null); // its read began before tracing: not seen
+                for (int i = 0; i < 20; i++) {
+                    client.callTool("big", "{}");
+                }
+            });
+            assertEquals(20, row(s, "tools/call big").count(), "paired by the id in the tail: " + s.totals());
+            assertEquals(0, s.totals().unpairedResponses());
+            assertEquals(0, s.totals().undecodable());
+        } finally {
+            client.close();
+        }
+    }
 }
