@@ -47,7 +47,7 @@ struct mcp_payload_event {
 
 #define MCP_RECORD_MAX (sizeof(struct mcp_payload_event) + MCP_HEAD_BYTES + MCP_TAIL_BYTES)
 
-/* Per-CPU counters of the payload programs. */
+/* Per-CPU counters of the payload hooks. */
 enum mcp_counter {
 	MCP_EMITTED = 0,     /* records submitted */
 	MCP_DROPPED,         /* records lost because the payload ring was full */

@@ -165,7 +165,7 @@ public final class SyscallProbe implements AutoCloseable {
     }
 
     /**
-     * --mcp: the payload programs' counters: records emitted, dropped (ring full), reads/writes
+     * --mcp: the payload hooks' counters: records emitted, dropped (ring full), reads/writes
      * filtered out as not JSON-RPC, and user buffers that could not be read.
      */
     public long[] payloadCounters() {
@@ -504,8 +504,9 @@ public final class SyscallProbe implements AutoCloseable {
         }
 
         /**
-         * --mcp: also load the payload programs, and hand their records to {@code listener} on the
-         * consumer thread before each batch of syscalls (only with {@link SyscallProbe#start}).
+         * --mcp: also copy what the traced processes read and write (the payload hooks), and hand
+         * their records to {@code listener} on the consumer thread, then each batch of syscalls
+         * (only with {@link SyscallProbe#start}).
          */
         public Builder mcp(PayloadListener listener) {
             payloadListener = listener;
