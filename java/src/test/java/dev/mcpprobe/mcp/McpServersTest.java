@@ -128,6 +128,9 @@ class McpServersTest {
         long[] known = new long[2];
         try {
             client.call("ping", null, null); // the JVM is up and reading
+            for (int i = 0; i < 30; i++) { // warmed up, untraced: interpreted parsing between the read and
+                client.callTool("work", "{\"fsyncs\":1,\"cpu_us\":100}"); // the server's clock is not its split
+            }
             McpSnapshot s = trace(server.pid(), () -> {
                 // The server sat in read() when the probe attached: that read's data is not seen (its
                 // buffer was given before tracing began), so the first request is a ping.
