@@ -56,6 +56,9 @@ bench: all ## JMH: decode + record per event, snapshots, rendering (a few minute
 bench-overhead: all ## ns per getppid: untraced, empty-program floor, this probe, bpftrace, a bystander (root)
 	benchmarks/overhead/run-overhead.sh
 
+bench-mcp-overhead: all ## what --mcp adds: ns per getppid and per pipe write/read, untraced, probe, probe --mcp (root)
+	benchmarks/overhead/run-mcp-overhead.sh
+
 bench-throughput: all ## a one-core syscall storm into the Java consumer: events/s, drops, consumer CPU (root)
 	benchmarks/overhead/run-throughput.sh
 
@@ -84,4 +87,4 @@ clean: ## remove build outputs
 	rm -f probe-demo.jar
 	rm -f mcp-servers.jar mcp-stress.jar
 
-.PHONY: help all test deps clean bench bench-overhead bench-throughput bench-soak mcp-benchmark install-systemd test-fresh test-systemd
+.PHONY: help all test deps clean bench bench-overhead bench-mcp-overhead bench-throughput bench-soak mcp-benchmark install-systemd test-fresh test-systemd

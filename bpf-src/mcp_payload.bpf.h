@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * --mcp: the payload programs. Included at the end of syscall_latency.bpf.c so that they share its
- * traced_tgids bitmap, but they are separate programs, loaded and attached only with --mcp: without
- * it the syscall path runs exactly the programs it runs without this file.
+ * --mcp: the payload hooks, called from the main sys_enter/sys_exit programs (included before them
+ * in syscall_latency.bpf.c). mcp_on is read-only data fixed at load time: without --mcp the verifier
+ * removes the hooks' code and the syscall path keeps only the flag's load (4 BPF instructions at
+ * entry, 3 at exit); with it, a syscall other than the eight reads and writes costs a few compares.
+ * Separate programs would cost a program run per syscall of every process, and fentry/fexit on the
+ * syscall wrappers (which would hook only the eight) is refused by some kernels: loading even an
+ * empty fentry program fails with EPERM on this project's 6.18 test kernel.
  *
- * For the reads and writes of traced processes on pipes and sockets they copy the first
- * MCP_HEAD_BYTES and the last MCP_TAIL_BYTES of the data into a second ring, when the data can be
- * JSON-RPC (a JSON object or array, an SSE line, an HTTP message, an HTTP chunk). They also keep,
- * per thread, the time spent in syscalls (blocking waits apart), and stamp it on every record: user
- * space subtracts two stamps of one thread to get the syscall time between a request and its
- * response, whatever order the two rings are drained in.
+ * For the reads (at exit: the data is in) and writes (at entry: the data is complete) of traced
+ * processes on pipes and sockets they copy the first MCP_HEAD_BYTES and the last MCP_TAIL_BYTES of
+ * the data into a second ring, when the data can be JSON-RPC (a JSON object or array, an SSE line,
+ * an HTTP message, an HTTP chunk). The time spent in syscalls inside a request is computed in user
+ * space from the main ring's records.
  */
 #include "mcp_payload.h"
 
@@ -39,19 +42,11 @@
 #define MCP_S_IFIFO 0010000
 #define MCP_S_IFSOCK 0140000
 
-/* Set by the shim: which syscalls are blocking waits (the Java side's Syscalls.BLOCKING_WAITS). */
-__u64 mcp_wait_mask[MLP_SYSCALL_MASK_WORDS] = {};
+const volatile __u32 mcp_on = 0; /* --mcp */
 __u64 mcp_wakeup_bytes = 1 << 20;
 
+/* Per thread, touched only by reads and writes on pipes and sockets. */
 struct mcp_thread {
-	__u64 start_ns;   /* 0: not inside a syscall */
-	__u64 syscall_ns; /* cumulative, not blocking waits */
-	__u64 wait_ns;    /* cumulative, blocking waits */
-	__u64 buf;        /* a read's buffer or iovec array, kept from entry to exit */
-	__u32 nr;
-	__s32 fd;
-	__u32 iovcnt;
-	__u32 fd_kind;  /* of a read's fd, kept from entry to exit */
 	/*
 	 * The fd whose last read (write) this thread sent up may have ended inside a message (its
 	 * last byte not a newline), plus one; 0: none. The next read (write) on it is sent up unfiltered:
@@ -110,24 +105,7 @@ static __always_inline void mcp_count(enum mcp_counter which)
 		c->value[which]++;
 }
 
-static __always_inline int mcp_is_read(__u32 nr)
-{
-	return nr == MCP_NR_READ || nr == MCP_NR_READV || nr == MCP_NR_RECVFROM || nr == MCP_NR_RECVMSG;
-}
-
-static __always_inline int mcp_is_write(__u32 nr)
-{
-	return nr == MCP_NR_WRITE || nr == MCP_NR_WRITEV || nr == MCP_NR_SENDTO || nr == MCP_NR_SENDMSG;
-}
-
-static __always_inline int mcp_is_wait(__u32 nr)
-{
-	if (nr >= MLP_SYSCALL_MASK_WORDS * 64)
-		return 0;
-	return (mcp_wait_mask[(nr >> 6) & (MLP_SYSCALL_MASK_WORDS - 1)] >> (nr & 63)) & 1;
-}
-
-/* Pipe or socket: the only files MCP travels over. Five dependent loads, only for reads and writes. */
+/* Pipe or socket: the only files MCP travels over. Five dependent loads. */
 static __always_inline __u8 mcp_fd_kind(int fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -213,6 +191,8 @@ struct mcp_walk {
 	__u64 cum;
 	__u64 end_base;
 	__u64 end_off;
+	__u64 prev_base; /* the non-empty iovec before the last: a tail may start there */
+	__u64 prev_off;
 	__u32 head;
 	__u32 cnt;
 	__u32 dir;
@@ -248,6 +228,8 @@ static long mcp_walk_iov(__u32 i, void *ctx)
 		w->head = head + n;
 	}
 	if (iov.len) {
+		w->prev_base = w->end_base;
+		w->prev_off = w->end_off;
 		w->end_base = iov.base;
 		w->end_off = iov.len;
 	}
@@ -265,7 +247,7 @@ __noinline int mcp_submit(void)
 	__u32 zero = 0, head, tail = 0;
 	struct mcp_scratch *s = bpf_map_lookup_elem(&mcp_scratch, &zero);
 	struct mcp_walk w = {};
-	__u64 sz, total, cum, end_base, end_off;
+	__u64 sz, total, cum, end_base, end_off, prev_base, prev_off;
 	__u8 flags = 0, dir;
 
 	if (!s)
@@ -290,6 +272,8 @@ __noinline int mcp_submit(void)
 	cum = w.cum;
 	end_base = w.end_base;
 	end_off = w.end_off;
+	prev_base = w.prev_base;
+	prev_off = w.prev_off;
 	if (dir == MCP_DIR_WRITE)
 		total = cum + (flags & MCP_F_LEN_UNKNOWN ? 1 : 0);
 	if (head > MCP_HEAD_BYTES)
@@ -298,20 +282,36 @@ __noinline int mcp_submit(void)
 		mcp_count(MCP_FILTERED);
 		return 0;
 	}
-	/* The tail: the last bytes of the last iovec, never overlapping the head. */
+	/*
+	 * The tail: the last bytes of the data, never overlapping the head, from the last iovec and the
+	 * one before it (an HTTP chunk is often written as size line, data, CRLF: the id is in the data).
+	 */
 	if (!(flags & MCP_F_LEN_UNKNOWN) && total > head) {
-		__u64 rest = total - head;
+		__u64 rest = total - head, want, early = 0, late;
 
-		tail = rest < MCP_TAIL_BYTES ? rest : MCP_TAIL_BYTES;
-		if (tail > end_off)
-			tail = end_off;
-		tail &= 2 * MCP_TAIL_BYTES - 1;
-		if (tail > MCP_TAIL_BYTES)
-			tail = MCP_TAIL_BYTES;
-		if (tail && bpf_probe_read_user(&s->data[head], tail, (void *)(end_base + end_off - tail))) {
+		want = rest < MCP_TAIL_BYTES ? rest : MCP_TAIL_BYTES;
+		late = want < end_off ? want : end_off;
+		if (want > late && prev_off) {
+			early = want - late;
+			if (early > prev_off)
+				early = prev_off;
+			early &= 2 * MCP_TAIL_BYTES - 1;
+			if (early > MCP_TAIL_BYTES)
+				early = MCP_TAIL_BYTES;
+			if (early && bpf_probe_read_user(&s->data[head], early, (void *)(prev_base + prev_off - early))) {
+				mcp_count(MCP_COPY_FAILED);
+				return 0;
+			}
+		}
+		late &= 2 * MCP_TAIL_BYTES - 1;
+		if (late > MCP_TAIL_BYTES - early)
+			late = MCP_TAIL_BYTES - early;
+		if (late && bpf_probe_read_user(&s->data[(head + early) & (2 * MCP_HEAD_BYTES - 1)], late,
+						(void *)(end_base + end_off - late))) {
 			mcp_count(MCP_COPY_FAILED);
 			return 0;
 		}
+		tail = early + late;
 	}
 	s->e.ts_ns = bpf_ktime_get_ns();
 	s->e.len = total;
@@ -346,8 +346,6 @@ static __always_inline int mcp_prepare(struct mcp_thread *st, __u64 pid_tgid, __
 
 	if (!s)
 		return -1;
-	s->e.thread_syscall_ns = st->syscall_ns;
-	s->e.thread_wait_ns = st->wait_ns;
 	s->e.tgid = pid_tgid >> 32;
 	s->e.tid = (__u32)pid_tgid;
 	s->e.fd = fd;
@@ -387,82 +385,110 @@ static __always_inline int mcp_msghdr_iov(__u64 msg, __u64 *vec, __u32 *cnt)
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(mcp_enter, struct pt_regs *regs, long id)
+/* The thread's state, if it is traced: 0 otherwise. */
+static __always_inline struct mcp_thread *mcp_traced_thread(__u64 *pid_tgid)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct mcp_thread *st;
-	__u64 a1, a2, a3, buf = 0, vec = 0;
+	*pid_tgid = probe_ids(bpf_get_current_pid_tgid());
+	if (!is_traced(*pid_tgid >> 32))
+		return 0;
+	return bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/* A write's data is complete at entry; its time stamp is when sending began. */
+static __always_inline int mcp_write(struct pt_regs *regs, long nr)
+{
+	__u64 pid_tgid, a1, a2, a3, buf = 0, vec = 0;
+	struct mcp_thread *st = mcp_traced_thread(&pid_tgid);
 	__u32 cnt = 0;
 	__u8 kind;
 
-	if (!is_traced(pid_tgid >> 32))
-		return 0;
-	st = bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-	st->nr = id;
-	st->buf = 0;
-	if (mcp_is_read(id) || mcp_is_write(id)) {
-		a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-		a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
-		kind = mcp_fd_kind((int)a1);
-		if (kind && mcp_is_read(id)) {
-			st->fd = (int)a1;
-			st->buf = a2;
-			st->iovcnt = a3;
-			st->fd_kind = kind;
-		} else if (kind) {
-			/* A write's data is complete at entry; its time stamp is when sending began. */
-			if (id == MCP_NR_WRITE || id == MCP_NR_SENDTO)
-				buf = a2;
-			else if (id == MCP_NR_WRITEV)
-				vec = a2, cnt = a3;
-			else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
-				kind = 0;
-			if (kind && !mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, id, buf, vec, cnt, a3)) {
-				mcp_submit();
-				mcp_after_submit(st, MCP_DIR_WRITE, (int)a1);
-			}
-		}
+	a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	kind = mcp_fd_kind((int)a1);
+	if (!kind)
+		return 0;
+	if (nr == MCP_NR_WRITE || nr == MCP_NR_SENDTO)
+		buf = a2;
+	else if (nr == MCP_NR_WRITEV)
+		vec = a2, cnt = a3;
+	else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
+		return 0;
+	if (!mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, nr, buf, vec, cnt, a3)) {
+		mcp_submit();
+		mcp_after_submit(st, MCP_DIR_WRITE, (int)a1);
 	}
-	st->start_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(mcp_exit, struct pt_regs *regs, long ret)
+/* A read's data is in at exit; the arguments are still in the saved user registers. */
+static __always_inline int mcp_read(struct pt_regs *regs, long ret, long nr)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now, buf = 0, vec = 0;
+	__u64 pid_tgid, a1, a2, a3, buf = 0, vec = 0;
 	struct mcp_thread *st;
-	__u32 cnt = 0, nr;
-	int ok = 1;
+	__u32 cnt = 0;
+	__u8 kind;
 
-	if (!is_traced(pid_tgid >> 32))
+	if (ret <= 0)
 		return 0;
-	st = bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, 0);
-	if (!st || !st->start_ns)
+	st = mcp_traced_thread(&pid_tgid);
+	if (!st)
 		return 0;
-	now = bpf_ktime_get_ns();
-	nr = st->nr;
-	if (mcp_is_wait(nr))
-		st->wait_ns += now - st->start_ns;
-	else
-		st->syscall_ns += now - st->start_ns;
-	st->start_ns = 0;
-	if (!st->buf || ret <= 0)
+	a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	kind = mcp_fd_kind((int)a1);
+	if (!kind)
 		return 0;
 	if (nr == MCP_NR_READ || nr == MCP_NR_RECVFROM)
-		buf = st->buf;
+		buf = a2;
 	else if (nr == MCP_NR_READV)
-		vec = st->buf, cnt = st->iovcnt;
-	else if (mcp_msghdr_iov(st->buf, &vec, &cnt) || !vec)
-		ok = 0; /* (read is syscall 0 on x86: nr cannot be the flag) */
-	if (ok && !mcp_prepare(st, pid_tgid, MCP_DIR_READ, st->fd_kind, st->fd, nr, buf, vec, cnt, ret)) {
+		vec = a2, cnt = a3;
+	else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
+		return 0;
+	if (!mcp_prepare(st, pid_tgid, MCP_DIR_READ, kind, (int)a1, nr, buf, vec, cnt, ret)) {
 		mcp_submit();
-		mcp_after_submit(st, MCP_DIR_READ, st->fd);
+		mcp_after_submit(st, MCP_DIR_READ, (int)a1);
 	}
-	st->buf = 0;
+	return 0;
+}
+
+static __always_inline int mcp_is_read(long nr)
+{
+	return nr == MCP_NR_READ || nr == MCP_NR_READV || nr == MCP_NR_RECVFROM || nr == MCP_NR_RECVMSG;
+}
+
+static __always_inline int mcp_is_write(long nr)
+{
+	return nr == MCP_NR_WRITE || nr == MCP_NR_WRITEV || nr == MCP_NR_SENDTO || nr == MCP_NR_SENDMSG;
+}
+
+/*
+ * Called first thing in the main sys_enter program: before its time stamp, so a write's copy is not
+ * part of the write's latency. Without --mcp the verifier removes it.
+ */
+static __always_inline void mcp_sys_enter(struct pt_regs *regs, long id)
+{
+	if (mcp_on && mcp_is_write(id))
+		mcp_write(regs, id);
+}
+
+/* Called last in the main sys_exit program: after its record, so a read's copy is not part of its latency. */
+static __always_inline int mcp_sys_exit(struct pt_regs *regs, long ret)
+{
+	long nr;
+
+	if (!mcp_on || ret <= 0)
+		return 0;
+	/* A direct load (regs is a BTF pointer here), not exit_nr()'s helper call: every exit pays it. */
+#if defined(__TARGET_ARCH_x86)
+	nr = regs->orig_ax;
+#else
+	nr = regs->syscallno;
+#endif
+	if (mcp_is_read(nr))
+		mcp_read(regs, ret, nr);
 	return 0;
 }

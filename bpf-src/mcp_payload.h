@@ -11,8 +11,8 @@
 #define MCP_MAX_IOV 8      /* iovecs walked for readv/writev/recvmsg/sendmsg */
 
 enum mcp_direction {
-	MCP_DIR_READ = 1,  /* read/readv/recvfrom/recvmsg, at exit: ts_ns is when the data was in */
-	MCP_DIR_WRITE = 2, /* write/writev/sendto/sendmsg, at entry: ts_ns is when sending began */
+	MCP_DIR_READ = 1,  /* read/readv/recvfrom/recvmsg, at fexit: ts_ns is when the data was in */
+	MCP_DIR_WRITE = 2, /* write/writev/sendto/sendmsg, at fentry: ts_ns is when sending began */
 };
 
 enum mcp_fd_kind {
@@ -32,8 +32,6 @@ enum mcp_fd_kind {
 struct mcp_payload_event {
 	__u64 ts_ns;             /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) */
 	__u64 len;               /* bytes read (the return value) or bytes given to write */
-	__u64 thread_syscall_ns; /* this thread's time in syscalls that are not blocking waits, since --mcp began */
-	__u64 thread_wait_ns;    /* ... and in blocking waits; a read counts itself, a write does not */
 	__u32 tgid;
 	__u32 tid;
 	__s32 fd;
@@ -49,7 +47,7 @@ struct mcp_payload_event {
 
 #define MCP_RECORD_MAX (sizeof(struct mcp_payload_event) + MCP_HEAD_BYTES + MCP_TAIL_BYTES)
 
-/* Per-CPU counters of the payload programs. */
+/* Per-CPU counters of the payload hooks. */
 enum mcp_counter {
 	MCP_EMITTED = 0,     /* records submitted */
 	MCP_DROPPED,         /* records lost because the payload ring was full */

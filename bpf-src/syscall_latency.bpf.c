@@ -337,6 +337,8 @@ static __always_inline void emit(struct thread_state *st, __u64 pid_tgid, long r
 	s->busy = 0;
 }
 
+#include "mcp_payload.bpf.h" /* --mcp: mcp_sys_enter/exit, removed at load time without --mcp */
+
 /* ---- the task-storage pair (kernel >= 5.11) ---- */
 
 SEC("tp_btf/sys_enter")
@@ -344,6 +346,7 @@ int BPF_PROG(mlp_enter, struct pt_regs *regs, long id)
 {
 	struct thread_state *st;
 
+	mcp_sys_enter(regs, id);
 	if (!is_traced(probe_ids(bpf_get_current_pid_tgid()) >> 32) || !syscall_wanted(id))
 		return 0;
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0,
@@ -365,12 +368,12 @@ int BPF_PROG(mlp_exit, struct pt_regs *regs, long ret)
 	struct thread_state *st;
 
 	if (!is_traced(pid_tgid >> 32) || (syscall_filter_on && !syscall_wanted(exit_nr(regs))))
-		return 0;
+		return mcp_sys_exit(regs, ret);
 	/* No state: the thread's first syscall exit is its return from fork, or tracing began mid-syscall. */
 	st = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0, 0);
 	if (st)
 		emit(st, pid_tgid, ret);
-	return 0;
+	return mcp_sys_exit(regs, ret);
 }
 
 /* ---- the fallback pair: a hash keyed by tid, entries removed at thread exit ---- */
@@ -478,5 +481,3 @@ int BPF_PROG(mlp_proc_exit, struct task_struct *task)
 		clear_traced(probe_tgid(task));
 	return 0;
 }
-
-#include "mcp_payload.bpf.h" /* --mcp: separate programs, loaded only with --mcp */

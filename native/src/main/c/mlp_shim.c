@@ -237,8 +237,6 @@ int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity)
 		sizeof(struct mcp_payload_event),
 		offsetof(struct mcp_payload_event, ts_ns),
 		offsetof(struct mcp_payload_event, len),
-		offsetof(struct mcp_payload_event, thread_syscall_ns),
-		offsetof(struct mcp_payload_event, thread_wait_ns),
 		offsetof(struct mcp_payload_event, tgid),
 		offsetof(struct mcp_payload_event, tid),
 		offsetof(struct mcp_payload_event, fd),
@@ -260,19 +258,16 @@ int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity)
 	return n;
 }
 
-/* Without --mcp the payload programs are neither loaded nor attached, and their maps not created. */
+/*
+ * Without --mcp the payload hooks in the main programs are removed by the verifier (mcp_on is
+ * read-only data) and the payload ring is the smallest possible: the main programs reference the
+ * maps, so they exist either way.
+ */
 static void mcp_configure(struct syscall_latency *skel, int on, uint32_t ring_bytes)
 {
-	bpf_program__set_autoload(skel->progs.mcp_enter, on);
-	bpf_program__set_autoload(skel->progs.mcp_exit, on);
-	bpf_map__set_autocreate(skel->maps.mcp_events, on);
-	bpf_map__set_autocreate(skel->maps.mcp_threads, on);
-	bpf_map__set_autocreate(skel->maps.mcp_scratch, on);
-	bpf_map__set_autocreate(skel->maps.mcp_counters, on);
-	if (on) {
-		bpf_map__set_max_entries(skel->maps.mcp_events, ring_bytes);
-		skel->data->mcp_wakeup_bytes = ring_bytes / 4;
-	}
+	skel->rodata->mcp_on = !!on;
+	bpf_map__set_max_entries(skel->maps.mcp_events, on ? ring_bytes : (uint32_t)sysconf(_SC_PAGESIZE));
+	skel->data->mcp_wakeup_bytes = on ? ring_bytes / 4 : 0;
 }
 
 /* A batch entry: a 4-byte record size, 4 bytes of padding, the record, padding to 8 bytes. */
@@ -355,8 +350,10 @@ static int probe_load(struct probe *p, uint32_t ring_bytes, uint32_t flags, uint
 	bpf_program__set_autoattach(skel->progs.mlp_flush, false); /* run by the consumer, attached nowhere */
 	if (use_storage)
 		bpf_map__set_max_entries(skel->maps.tid_states, 1); /* referenced by the exit hook, unused */
-	else
+	else {
 		bpf_map__set_autocreate(skel->maps.task_states, false);
+		bpf_map__set_autocreate(skel->maps.mcp_threads, false); /* both used by the task-storage pair only */
+	}
 
 	err = bpf_map__set_max_entries(skel->maps.events, ring_bytes);
 	if (err)
@@ -870,21 +867,4 @@ int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity)
 	n = sum_per_cpu(p->skel->maps.mcp_counters, MCP_COUNTER_COUNT, out, capacity, "payload counters");
 	release(slot);
 	return n;
-}
-
-int mlp_set_mcp_wait_syscalls(int handle, const uint64_t *mask, int32_t words)
-{
-	struct slot *slot;
-	struct probe *p = acquire(handle, &slot);
-
-	if (!p)
-		return -EBADF;
-	if (words < 0 || words > MLP_SYSCALL_MASK_WORDS) {
-		release(slot);
-		return fail(EINVAL, "syscall mask has %d words, at most %d", words, MLP_SYSCALL_MASK_WORDS);
-	}
-	for (int i = 0; i < MLP_SYSCALL_MASK_WORDS; i++)
-		p->skel->bss->mcp_wait_mask[i] = mask && i < words ? mask[i] : 0;
-	release(slot);
-	return 0;
 }

@@ -21,7 +21,7 @@
 #define MLP_OPEN_FOLLOW_CHILDREN 0x1 /* trace the children a traced process forks */
 #define MLP_OPEN_TRACE_ALL       0x2 /* every process but exclude_tgid */
 #define MLP_OPEN_FORCE_HASH      0x4 /* use the tid-hash fallback even where task storage exists */
-#define MLP_OPEN_MCP             0x8 /* also load the payload programs (--mcp): see bpf-src/mcp_payload.bpf.h */
+#define MLP_OPEN_MCP             0x8 /* also copy JSON-RPC payloads (--mcp): see bpf-src/mcp_payload.bpf.h */
 
 /* mlp_kernel_mode results */
 #define MLP_MODE_TASK_STORAGE 1
@@ -71,8 +71,8 @@ int mlp_read_counters(int handle, uint64_t *out, int32_t capacity);
 int mlp_mcp_record_max(void);
 int mlp_mcp_counter_count(void);
 /*
- * Fills offsets[] with sizeof the header, offsetof() of ts_ns, len, thread_syscall_ns,
- * thread_wait_ns, tgid, tid, fd, nr, head_len, tail_len, dir, fd_kind, flags, then
+ * Fills offsets[] with sizeof the header, offsetof() of ts_ns, len, tgid, tid, fd, nr,
+ * head_len, tail_len, dir, fd_kind, flags, then
  * MCP_HEAD_BYTES and MCP_TAIL_BYTES; returns the count.
  */
 int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity);
@@ -83,8 +83,6 @@ int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity);
  */
 int mlp_poll_mcp(int handle, void *buffer, int32_t capacity_bytes);
 int mlp_read_mcp_counters(int handle, uint64_t *out, int32_t capacity);
-/* Which syscalls the payload programs count as blocking waits (same mask format as the filter). */
-int mlp_set_mcp_wait_syscalls(int handle, const uint64_t *mask, int32_t words);
 
 /* Detaches and frees everything. Safe to call twice and concurrently with mlp_poll. */
 int mlp_close(int handle);

@@ -138,7 +138,6 @@ public final class Shim {
     /** {@code buffer} must be direct; never waits; returns the records copied or {@code -errno}. */
     public static native int mlp_poll_mcp(int handle, ByteBuffer buffer, int capacityBytes);
     public static native int mlp_read_mcp_counters(int handle, long[] out, int capacity);
-    public static native int mlp_set_mcp_wait_syscalls(int handle, long[] mask, int words);
 
     public static native String mlp_last_error();
     public static native void mlp_set_verbose(int on);

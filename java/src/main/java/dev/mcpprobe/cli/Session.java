@@ -184,7 +184,7 @@ final class Session {
         String json = JsonReport.render(whole, names::name);
         McpSnapshot mcp = null;
         if (mcpTracker != null) {
-            mcp = mcpTracker.snapshot(payloadLoss[1], payloadLoss[2]);
+            mcp = mcpTracker.finish(payloadLoss[1], payloadLoss[2]);
             text = text + '\n' + McpReport.text(mcp);
             json = McpReport.appendJson(json, mcp);
         }

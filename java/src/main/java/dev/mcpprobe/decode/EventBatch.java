@@ -54,6 +54,7 @@ public final class EventBatch {
     /** The syscall's return value; negative values are {@code -errno}. */
     public long ret(int i) { return buffer.getLong(at(i) + RecordLayout.RET); }
     public int tgid(int i) { return buffer.getInt(at(i) + RecordLayout.TGID); }
+    public int tid(int i) { return buffer.getInt(at(i) + RecordLayout.TID); }
     public int nr(int i) { return buffer.getInt(at(i) + RecordLayout.NR); }
 
     /**

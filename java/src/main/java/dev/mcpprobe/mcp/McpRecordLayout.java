@@ -5,20 +5,18 @@ package dev.mcpprobe.mcp;
  * record. A test checks them against the shim's {@code offsetof()} values, so they cannot drift.
  */
 public final class McpRecordLayout {
-    public static final int HEADER_BYTES = 56;
+    public static final int HEADER_BYTES = 40;
     public static final int TS_NS = 0;
     public static final int LEN = 8;
-    public static final int THREAD_SYSCALL_NS = 16;
-    public static final int THREAD_WAIT_NS = 24;
-    public static final int TGID = 32;
-    public static final int TID = 36;
-    public static final int FD = 40;
-    public static final int NR = 44;
-    public static final int HEAD_LEN = 48;
-    public static final int TAIL_LEN = 50;
-    public static final int DIR = 52;
-    public static final int FD_KIND = 53;
-    public static final int FLAGS = 54;
+    public static final int TGID = 16;
+    public static final int TID = 20;
+    public static final int FD = 24;
+    public static final int NR = 28;
+    public static final int HEAD_LEN = 32;
+    public static final int TAIL_LEN = 34;
+    public static final int DIR = 36;
+    public static final int FD_KIND = 37;
+    public static final int FLAGS = 38;
     /** The most bytes copied from the start and from the end of one read or write. */
     public static final int HEAD_BYTES = 512;
     public static final int TAIL_BYTES = 128;
@@ -35,7 +33,7 @@ public final class McpRecordLayout {
 
     /** In the order the shim's {@code mlp_mcp_record_layout()} reports them. */
     public static int[] layout() {
-        return new int[] {HEADER_BYTES, TS_NS, LEN, THREAD_SYSCALL_NS, THREAD_WAIT_NS, TGID, TID, FD, NR,
+        return new int[] {HEADER_BYTES, TS_NS, LEN, TGID, TID, FD, NR,
             HEAD_LEN, TAIL_LEN, DIR, FD_KIND, FLAGS, HEAD_BYTES, TAIL_BYTES};
     }
 

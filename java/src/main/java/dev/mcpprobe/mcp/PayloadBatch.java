@@ -58,8 +58,6 @@ public final class PayloadBatch {
 
     public long tsNs() { return buffer.getLong(at + McpRecordLayout.TS_NS); }
     public long len() { return buffer.getLong(at + McpRecordLayout.LEN); }
-    public long threadSyscallNs() { return buffer.getLong(at + McpRecordLayout.THREAD_SYSCALL_NS); }
-    public long threadWaitNs() { return buffer.getLong(at + McpRecordLayout.THREAD_WAIT_NS); }
     public int tgid() { return buffer.getInt(at + McpRecordLayout.TGID); }
     public int tid() { return buffer.getInt(at + McpRecordLayout.TID); }
     public int fd() { return buffer.getInt(at + McpRecordLayout.FD); }

@@ -154,6 +154,8 @@ public final class SyscallProbe implements AutoCloseable {
                             // batch has every payload of the calls in it.
                             pollPayload(payloadBatch);
                             payload.onPayload(payloadBatch);
+                            // Then this poll's syscalls: a request read after them is already known.
+                            payload.onSyscalls(batch);
                         }
                         listener.onBatch(batch, polledNs);
                     }
@@ -188,7 +190,7 @@ public final class SyscallProbe implements AutoCloseable {
     }
 
     /**
-     * --mcp: the payload programs' counters: records emitted, dropped (ring full), reads/writes
+     * --mcp: the payload hooks' counters: records emitted, dropped (ring full), reads/writes
      * filtered out as not JSON-RPC, and user buffers that could not be read.
      */
     public long[] payloadCounters() {
@@ -504,8 +506,9 @@ public final class SyscallProbe implements AutoCloseable {
         }
 
         /**
-         * --mcp: also load the payload programs, and hand their records to {@code listener} on the
-         * consumer thread before each batch of syscalls (only with {@link SyscallProbe#start}).
+         * --mcp: also copy what the traced processes read and write (the payload hooks), and hand
+         * their records to {@code listener} on the consumer thread, then each batch of syscalls
+         * (only with {@link SyscallProbe#start}).
          */
         public Builder mcp(PayloadListener listener) {
             payloadListener = listener;
@@ -584,10 +587,6 @@ public final class SyscallProbe implements AutoCloseable {
                     probe.check(Shim.mlp_add_comm(handle, comm), "adding command " + comm);
                 }
                 cgroups.forEach(probe::addCgroup);
-                if (payloadListener != null) {
-                    long[] waits = Syscalls.forCurrentArch().blockingWaitBitmap(); // the one list of blocking waits
-                    probe.check(Shim.mlp_set_mcp_wait_syscalls(handle, waits, waits.length), "setting the blocking waits");
-                }
                 if (!syscalls.isEmpty()) {
                     long[] mask = Syscalls.bitmap(syscalls);
                     probe.check(Shim.mlp_set_syscall_filter(handle, mask, mask.length), "setting the syscall filter");

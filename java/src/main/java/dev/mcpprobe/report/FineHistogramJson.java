@@ -15,9 +15,13 @@ public final class FineHistogramJson {
 
     /** Appends {@code ,"fine_histogram_ns":[...]} ({@code []} without calls). */
     public static void append(StringBuilder out, LatencyDistribution calls) {
+        append(out, calls.count() > 0 ? calls.histogramCopy() : null);
+    }
+
+    /** The same for a histogram kept elsewhere (the --mcp methods'); null or empty gives {@code []}. */
+    public static void append(StringBuilder out, Histogram histogram) {
         out.append(",\"").append(FIELD).append("\":[");
-        if (calls.count() > 0) {
-            Histogram histogram = calls.histogramCopy();
+        if (histogram != null && histogram.getTotalCount() > 0) {
             String separator = "";
             for (HistogramIterationValue v : histogram.recordedValues()) {
                 out.append(separator).append('[').append(histogram.lowestEquivalentValue(v.getValueIteratedTo()))

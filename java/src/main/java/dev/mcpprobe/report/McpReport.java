@@ -60,14 +60,49 @@ public final class McpReport {
         }
         out.append("; ").append(t.unpairedResponses()).append(" responses without their request; ")
                 .append(t.undecodable()).append(" messages undecodable\n");
+        if (t.forwarded() > 0) {
+            out.append("Forwarded: ").append(t.forwarded()).append(" requests read by a gateway and written on to a server"
+                    + " with the same id: not in the table, where the server behind it counts them when it is traced\n");
+        }
+        topSyscalls(out, mcp);
         out.append("Syscall time not attributed: ").append(t.unattributedRequests())
-                .append(" requests (overlapping on one thread, or read and answered on different threads), ")
-                .append(Durations.span(t.unattributedLatencyNs())).append(" of request time\n");
+                .append(" requests (overlapping on one thread, read and answered on different threads, or not settled"
+                        + " at the end), ")
+                .append(Durations.span(t.unattributedLatencyNs())).append(" of request time, ")
+                .append(Durations.latency(t.unattributedSyscallNs())).append(" of syscalls inside them; ")
+                .append(Durations.latency(t.sharedSyscallNs()))
+                .append(" of syscalls inside two or more requests of one thread at once, attributed to none\n");
         out.append("Payload records: ").append(t.payloadRecords()).append(" decoded, ").append(t.payloadDropped())
                 .append(" dropped (ring buffer full), ").append(t.payloadFiltered())
                 .append(" reads/writes filtered in the kernel as not JSON-RPC\n");
         out.append(verdictLine(mcp)).append('\n');
         return out.toString();
+    }
+
+    /**
+     * Per method, the syscalls with the most time inside its attributed requests, with their share of
+     * those requests' time: what a faster kernel path would have to speed up.
+     */
+    private static void topSyscalls(StringBuilder out, McpSnapshot mcp) {
+        boolean header = false;
+        for (McpSnapshot.Method m : mcp.methods()) {
+            if (m.topSyscalls().isEmpty() || m.attributedLatencyNs() == 0) {
+                continue;
+            }
+            if (!header) {
+                out.append("Top syscalls by time inside requests (attributed requests; share of their time, per request):\n");
+                header = true;
+            }
+            out.append("  ").append(m.label()).append(" (").append(m.attributed()).append("):");
+            String sep = " ";
+            for (McpSnapshot.SyscallTime s : m.topSyscalls()) {
+                out.append(sep).append(s.name()).append(s.blockingWait() ? " (wait)" : "").append(' ')
+                        .append(percent((double) s.ns() / m.attributedLatencyNs())).append(' ')
+                        .append(Durations.latency(s.ns() / m.attributed()));
+                sep = ", ";
+            }
+            out.append('\n');
+        }
     }
 
     /**
@@ -130,7 +165,11 @@ public final class McpReport {
                 .append(",\"unattributed_ns\":").append(t.unattributedLatencyNs())
                 .append(",\"payload_records\":").append(t.payloadRecords())
                 .append(",\"payload_dropped\":").append(t.payloadDropped())
-                .append(",\"payload_filtered\":").append(t.payloadFiltered()).append('}');
+                .append(",\"payload_filtered\":").append(t.payloadFiltered())
+                .append(",\"unattributed_syscall_ns\":").append(t.unattributedSyscallNs())
+                .append(",\"shared_syscall_ns\":").append(t.sharedSyscallNs())
+                .append(",\"settling\":").append(t.settling())
+                .append(",\"forwarded\":").append(t.forwarded()).append('}');
         out.append(",\"tools_call\":");
         if (mcp.toolsCall().isPresent()) {
             method(out, mcp.toolsCall().get());
@@ -170,7 +209,21 @@ public final class McpReport {
                 .append(",\"attributed\":").append(m.attributed())
                 .append(",\"syscall_ns\":").append(m.syscallNs())
                 .append(",\"wait_ns\":").append(m.waitNs())
-                .append('}');
+                .append(",\"top_syscalls\":[");
+        String sep = "";
+        for (McpSnapshot.SyscallTime s : m.topSyscalls()) {
+            out.append(sep).append("{\"name\":");
+            JsonReport.string(out, s.name());
+            out.append(",\"blocking_wait\":").append(s.blockingWait()).append(",\"ns\":").append(s.ns())
+                    .append(",\"share\":").append(share(m.attributedLatencyNs() == 0 ? Double.NaN
+                            : (double) s.ns() / m.attributedLatencyNs())).append('}');
+            sep = ",";
+        }
+        out.append(']');
+        if (m.latency() != null) {
+            FineHistogramJson.append(out, m.latency());
+        }
+        out.append('}');
     }
 
     private static String share(double v) {

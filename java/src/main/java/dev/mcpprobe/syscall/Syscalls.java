@@ -151,17 +151,6 @@ public final class Syscalls {
         return nr >= 0 && nr < blockingWait.length && blockingWait[nr];
     }
 
-    /** This table's blocking waits as the kernel program's bitmap ({@link #bitmap}). */
-    public long[] blockingWaitBitmap() {
-        List<Integer> waits = new ArrayList<>();
-        for (int nr = 0; nr < Math.min(blockingWait.length, MAX_FILTERABLE); nr++) {
-            if (blockingWait[nr]) {
-                waits.add(nr);
-            }
-        }
-        return bitmap(waits);
-    }
-
     /** Syscall numbers (0..{@link #MAX_FILTERABLE}-1) as the kernel program's bitmap: bit {@code nr % 64} of word {@code nr / 64}. */
     public static long[] bitmap(Iterable<Integer> numbers) {
         long[] words = new long[MAX_FILTERABLE / 64];

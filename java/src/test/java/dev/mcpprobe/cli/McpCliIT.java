@@ -39,12 +39,13 @@ class McpCliIT {
     }
 
     @Test
-    void withoutMcpThereIsNoMcpTableAndNoPayloadProgram() throws Exception {
+    void withoutMcpThereIsNoMcpTableAndMcpAddsNoProgram() throws Exception {
         ProbeDemoIT.Run run = ProbeDemoIT.probeDemo("--", "sh", "-c", STDIO_SERVER);
         assertEquals(0, run.status(), run.err());
         assertFalse(run.out().contains("MCP methods"), run.out());
         ProbeDemoIT.Run mcp = ProbeDemoIT.probeDemo("--mcp", "--", "true");
-        assertEquals(programs(run.err()) + 2, programs(mcp.err()), "the two payload programs only with --mcp");
+        // The payload hooks live inside the main programs (removed at load time without --mcp): no extra program.
+        assertEquals(programs(run.err()), programs(mcp.err()), "no program of its own for --mcp");
     }
 
     private static int programs(String err) {

@@ -128,6 +128,9 @@ class McpServersTest {
         long[] known = new long[2];
         try {
             client.call("ping", null, null); // the JVM is up and reading
+            for (int i = 0; i < 30; i++) { // warmed up, untraced: interpreted parsing between the read and
+                client.callTool("work", "{\"fsyncs\":1,\"cpu_us\":100}"); // the server's clock is not its split
+            }
             McpSnapshot s = trace(server.pid(), () -> {
                 // The server sat in read() when the probe attached: that read's data is not seen (its
                 // buffer was given before tracing began), so the first request is a ping.
@@ -154,4 +157,26 @@ class McpServersTest {
         }
     }
 
+    @Test
+    void anAnswerWrittenByOneGatherWriteIsPairedByTheIdInItsLastTwoBuffers() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process server = new ProcessBuilder(java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), GatherWriteServer.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        StdioClient client = new StdioClient(server);
+        try {
+            client.call("ping", null, null); // the JVM is up and reading
+            McpSnapshot s = trace(server.pid(), () -> {
+                client.call("ping", null, null); // its read began before tracing: not seen
+                for (int i = 0; i < 20; i++) {
+                    client.callTool("big", "{}");
+                }
+            });
+            assertEquals(20, row(s, "tools/call big").count(), "paired by the id in the tail: " + s.totals());
+            assertEquals(0, s.totals().unpairedResponses());
+            assertEquals(0, s.totals().undecodable());
+        } finally {
+            client.close();
+        }
+    }
 }

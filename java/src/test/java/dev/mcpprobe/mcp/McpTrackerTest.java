@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mcpprobe.decode.EventBatch;
+import dev.mcpprobe.syscall.Syscalls;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,17 +19,17 @@ class McpTrackerTest {
 
     /** Feeds a whole read or write as the kernel copies it: all of it, or its head and tail. */
     static void io(McpTracker t, int dir, int fd, long ts, String text) {
-        io(t, dir, fd, TID, ts, 0, 0, text);
+        io(t, dir, fd, TID, ts, text);
     }
 
-    static void io(McpTracker t, int dir, int fd, int tid, long ts, long sys, long wait, String text) {
+    static void io(McpTracker t, int dir, int fd, int tid, long ts, String text) {
         byte[] all = text.getBytes(StandardCharsets.UTF_8);
         int head = Math.min(all.length, McpRecordLayout.HEAD_BYTES);
         int tail = Math.min(all.length - head, McpRecordLayout.TAIL_BYTES);
         byte[] data = new byte[head + tail];
         System.arraycopy(all, 0, data, 0, head);
         System.arraycopy(all, all.length - tail, data, head, tail);
-        t.feed(PID, tid, fd, dir, ts, sys, wait, data, head, tail, head + tail < all.length);
+        t.feed(PID, tid, fd, dir, ts, data, head, tail, head + tail < all.length);
     }
 
     static McpSnapshot.Method row(McpSnapshot s, String label) {
@@ -55,7 +57,7 @@ class McpTrackerTest {
         byte[] data = new byte[head + tail];
         System.arraycopy(all, 0, data, 0, head);
         System.arraycopy(all, all.length - tail, data, head, tail);
-        t.feed(PID, TID, fd, dir, ts, 0, 0, data, head, tail, head + tail < all.length);
+        t.feed(PID, TID, fd, dir, ts, data, head, tail, head + tail < all.length);
     }
 
     @Test
@@ -173,14 +175,39 @@ class McpTrackerTest {
         assertEquals(1, s.totals().unpairedResponses());
     }
 
+    /** The syscall records of one poll, then the poll's end. */
+    static void poll(McpTracker t, long[]... syscalls) {
+        EventBatch batch = EventBatch.allocate(64);
+        for (long[] c : syscalls) { // {tid, startNs, endNs, nr}
+            batch.add(c[2], c[2] - c[1], 0, PID, (int) c[0], (int) c[3]);
+        }
+        t.onSyscalls(batch);
+    }
+
+    static final Syscalls X86 = Syscalls.forArch("x86_64");
+    static final int FSYNC = X86.number("fsync").getAsInt();
+    static final int FUTEX = X86.number("futex").getAsInt();
+    static final int READ = X86.number("read").getAsInt();
+    static final int WRITE = X86.number("write").getAsInt();
+
     @Test
-    void syscallTimeBetweenTheTwoStampsOfOneThreadIsAttributed() {
-        McpTracker t = new McpTracker();
-        io(t, R, 0, TID, 1_000_000, 500, 100, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
-        io(t, W, 1, TID, 2_000_000, 500 + 250_000, 100 + 50_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+    void syscallTimeInsideARequestOnItsThreadIsAttributed() {
+        McpTracker t = new McpTracker(X86);
+        // Read at 1.0 ms, answered at 2.0 ms: 250 us of fsync and 50 us of futex inside, on its thread.
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        poll(t, new long[] {TID, 990_000, 1_000_100, READ}, // the read itself: not inside
+                new long[] {TID, 1_100_000, 1_300_000, FSYNC}, new long[] {TID + 1, 1_100_000, 1_900_000, FSYNC});
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        // A syscall that ended before the response comes a poll after it: still counted.
+        poll(t, new long[] {TID, 1_400_000, 1_450_000, FSYNC}, new long[] {TID, 1_500_000, 1_550_000, FUTEX},
+                new long[] {TID, 1_999_000, 2_000_500, WRITE}); // the response's write: not inside
         // Answered by another thread: not attributed.
-        io(t, R, 0, TID, 3_000_000, 1_000_000, 100, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
-        io(t, W, 1, TID + 1, 4_000_000, 9_000_000, 100, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        io(t, R, 0, TID, 3_000_000, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fsync\"}}\n");
+        io(t, W, 1, TID + 1, 4_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        poll(t, new long[] {TID, 3_100_000, 3_900_000, FSYNC});
+        for (int i = 0; i < McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
         McpSnapshot s = t.snapshot(0, 0);
         McpSnapshot.Method m = row(s, "tools/call fsync");
         assertEquals(2, m.count());
@@ -189,6 +216,112 @@ class McpTrackerTest {
         assertEquals(0.05, m.waitShare(), 1e-9);
         assertEquals(1, s.totals().unattributedRequests());
         assertEquals(1_000_000, s.totals().unattributedLatencyNs());
+        assertEquals(800_000, s.totals().unattributedSyscallNs());
+        assertEquals(List.of(new McpSnapshot.SyscallTime("fsync", false, 250_000), new McpSnapshot.SyscallTime("futex", true, 50_000)),
+                m.topSyscalls());
+    }
+
+    @Test
+    void aRequestIsSettledOnlyPollsAfterItsResponse() {
+        McpTracker t = new McpTracker(X86);
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        poll(t);
+        assertEquals(1, t.snapshot(0, 0).totals().settling(), "not settled in the response's own poll");
+        poll(t, new long[] {TID, 1_200_000, 1_600_000, FSYNC}); // late, but ended before the response
+        poll(t);
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(0, s.totals().settling());
+        assertEquals(1, row(s, "ping").attributed());
+        assertEquals(400_000, row(s, "ping").syscallNs());
+    }
+
+    @Test
+    void overlappingRequestsOnOneThreadAttributeOnlyWhatLiesInsideOneOfThem() {
+        McpTracker t = new McpTracker(X86);
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, R, 0, TID, 2_000_000, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\n");
+        poll(t, new long[] {TID, 1_100_000, 1_200_000, FSYNC}, // only request 1 in flight
+                new long[] {TID, 2_100_000, 2_400_000, FSYNC}); // both in flight
+        io(t, W, 1, TID, 3_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        io(t, W, 1, TID, 4_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":2}\n");
+        for (int i = 0; i <= McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(0, row(s, "ping").attributed(), "overlapping: neither is attributed");
+        assertEquals(2, s.totals().unattributedRequests());
+        assertEquals(100_000, s.totals().unattributedSyscallNs(), "inside exactly one of them");
+        assertEquals(300_000, s.totals().sharedSyscallNs(), "inside both: attributed to none");
+    }
+
+    @Test
+    void aPayloadRecordThatComesAfterLaterSyscallsIsNotAttributed() {
+        McpTracker t = new McpTracker(X86);
+        poll(t, new long[] {TID, 1_500_000, 1_600_000, FSYNC}); // seen before the request it lies in
+        io(t, R, 0, TID, 1_000_000, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n");
+        io(t, W, 1, TID, 2_000_000, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        for (int i = 0; i <= McpTracker.SETTLE_POLLS; i++) {
+            poll(t);
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(1, row(s, "ping").count());
+        assertEquals(0, row(s, "ping").attributed(), "never guessed");
+        assertEquals(1, s.totals().unattributedRequests());
+    }
+
+    @Test
+    void aGatewayPassingRequestsOnIsNotCountedAsTheirServer() {
+        McpTracker t = new McpTracker(X86);
+        int gateway = 200, server = 300;
+        // Two sessions on two connections, both with id 1; the gateway writes each on to its server's stdin.
+        for (int conn = 7; conn <= 8; conn++) {
+            String request = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\"}}\n";
+            feed(t, gateway, R, conn, 1_000 * conn, request);
+            feed(t, gateway, W, 20 + conn, 1_100 * conn, request); // on to the server
+            feed(t, server + conn, R, 0, 1_200 * conn, request);
+            feed(t, server + conn, W, 1, 1_300 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+            feed(t, gateway, R, 30 + conn, 1_400 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+            feed(t, gateway, W, conn, 1_500 * conn, "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":1}\n");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(2, row(s, "tools/call echo").count(), "counted once, at the servers");
+        assertEquals(2, s.totals().forwarded());
+        assertEquals(0, s.totals().unpairedResponses());
+        // A forwarded request whose answer the gateway's record lost (its id reused later): still forwarded.
+        String ping = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}\n";
+        feed(t, gateway, R, 7, 50_000, ping);
+        feed(t, gateway, W, 27, 50_100, ping);
+        feed(t, gateway, R, 7, 60_000, ping);
+        McpSnapshot later = t.snapshot(0, 0);
+        assertEquals(3, later.totals().forwarded(), "the first ping, its id reused before its answer was seen");
+        assertEquals(0, later.totals().unpaired());
+        assertEquals(1, later.totals().inFlight(), "the second ping, not yet forwarded");
+    }
+
+    static void feed(McpTracker t, int tgid, int dir, int fd, long ts, String text) {
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        t.feed(tgid, tgid, fd, dir, ts, all, all.length, 0, false);
+    }
+
+    @Test
+    void pastAFewToolsEveryCallOfWhichFailedShareOneRow() {
+        McpTracker t = new McpTracker(X86);
+        int id = 0;
+        for (String tool : List.of("no_such_tool_1", "no_such_tool_2", "no_such_tool_3", "no_such_tool_4", "no_such_tool_5",
+                "echo", "echo")) {
+            id++;
+            io(t, R, 0, 1_000 * id, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\"}}\n");
+            io(t, W, 1, 1_000 * id + 500, tool.equals("echo") && id == 6 ? "{\"result\":{},\"jsonrpc\":\"2.0\",\"id\":" + id + "}\n"
+                    : "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"error\":{\"code\":-32602,\"message\":\"x\"}}\n");
+        }
+        McpSnapshot s = t.snapshot(0, 0);
+        assertEquals(5, row(s, "tools/call (5 tools, every call failed)").count());
+        assertEquals(5, row(s, "tools/call (5 tools, every call failed)").errors());
+        assertEquals(2, row(s, "tools/call echo").count(), "a tool that answered once keeps its row");
+        assertEquals(2, s.methods().size());
+        assertEquals(7, s.totals().requests());
+        assertEquals(6, s.totals().errors());
     }
 
     @Test

@@ -70,4 +70,25 @@ class McpReportTest {
         assertEquals("MCP verdict: no tools/call answered: nothing to say about the tools", McpReport.verdictLine(none));
         assertTrue(McpReport.text(none).contains("no MCP request seen"));
     }
+
+    @Test
+    void topSyscallsAndFineHistogramsAreInTheTextAndTheJson() throws Exception {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(2);
+        h.recordValueWithCount(1_000_000, 100);
+        McpSnapshot.Method call = new McpSnapshot.Method("tools/call", "work", 100, 0, 0, 0, 1_000_000, 1_000_000,
+                1_000_000, 1_000_000, 1_000_000, 100, 30_000_000, 10_000_000, 100_000_000,
+                List.of(new McpSnapshot.SyscallTime("fsync", false, 25_000_000), new McpSnapshot.SyscallTime("futex", true, 10_000_000)), h);
+        McpSnapshot s = new McpSnapshot(List.of(call), List.of(), call,
+                new McpSnapshot.Totals(100, 0, 0, 0, 0, 0, 0, 3, 3_000_000, 200, 0, 0, 40_000, 70_000, 0, 100));
+        String text = McpReport.text(s);
+        assertTrue(text.contains("Top syscalls by time inside requests"), text);
+        assertTrue(text.contains("  tools/call work (100): fsync 25.0% 250µs, futex (wait) 10.0% 100µs"), text);
+        assertTrue(text.contains("Forwarded: 100 requests"), text);
+        assertTrue(text.contains("70.0µs of syscalls inside two or more requests"), text);
+        JsonNode row = new ObjectMapper().readTree(McpReport.appendJson("{\"report\":\"mcp_latency\"}", s)).get("mcp").get("methods").get(0);
+        assertEquals("fsync", row.get("top_syscalls").get(0).get("name").asText());
+        assertEquals(0.25, row.get("top_syscalls").get(0).get("share").asDouble(), 1e-9);
+        assertTrue(row.get("top_syscalls").get(1).get("blocking_wait").asBoolean());
+        assertEquals(100, row.get(FineHistogramJson.FIELD).get(0).get(1).asLong(), "compare reads the method's histogram");
+    }
 }

@@ -25,16 +25,4 @@ class BitmapTest {
         assertThrows(IllegalArgumentException.class, () -> Syscalls.bitmap(List.of(512)));
         assertThrows(IllegalArgumentException.class, () -> Syscalls.bitmap(List.of(-1)));
     }
-
-    @Test
-    void theBlockingWaitBitmapHoldsExactlyTheBlockingWaits() {
-        for (String arch : List.of("x86_64", "aarch64")) {
-            Syscalls table = Syscalls.forArch(arch);
-            long[] words = table.blockingWaitBitmap();
-            for (int nr = 0; nr < Syscalls.MAX_FILTERABLE; nr++) {
-                boolean set = (words[nr >>> 6] >>> (nr & 63) & 1) == 1;
-                assertEquals(table.isBlockingWait(nr), set, arch + " " + nr);
-            }
-        }
-    }
 }

@@ -18,7 +18,7 @@ final class TraceCommand {
         for (String arg : args) {
             if (arg.equals("--mcp")) {
                 mcp = new McpTracker();
-                builder.mcp(mcp); // the payload programs too, their records decoded as the CLI does
+                builder.mcp(mcp); // the payload hooks too, their records decoded as the CLI does
             } else {
                 builder.pid(Long.parseLong(arg));
             }
