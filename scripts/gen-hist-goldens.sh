@@ -9,7 +9,7 @@
 #   sudo scripts/gen-hist-goldens.sh [golden-dir]
 set -euo pipefail
 
-dir=${1:-"$(dirname "$0")/../java/src/test/resources/dev/mcpprobe/report/bpftrace-hist"}
+dir=${1:-"$(dirname "$0")/../java/src/test/resources/dev/mcplatencyprobe/report/bpftrace-hist"}
 # Calls to hist() per interval tick: a loop much longer than this exceeds the verifier's budget.
 chunk=4000
 version=$(bpftrace --version)

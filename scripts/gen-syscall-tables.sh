@@ -5,7 +5,7 @@
 #   aarch64: <asm-generic/unistd.h>, with the __ARCH_WANT_* switches arm64 sets
 # Usage: scripts/gen-syscall-tables.sh [output-dir]
 set -euo pipefail
-out=${1:-"$(dirname "$0")/../java/src/main/resources/dev/mcpprobe/syscall"}
+out=${1:-"$(dirname "$0")/../java/src/main/resources/dev/mcplatencyprobe/syscall"}
 mkdir -p "$out"
 version=$(dpkg-query -W -f='${Version}' linux-libc-dev 2>/dev/null || echo unknown)
 

@@ -343,7 +343,7 @@ verdict=$(json_field verdict) action=$(json_field action) rule=$(json_field verd
   if [ -s "$work/client.json" ]; then tr -d '\n' < "$work/client.json"; else printf 'null'; fi
   printf '}\n'
 } > "$report_json"
-write_report() { "$java" -cp "$probe_jar" dev.mcpprobe.cli.ReportFileTool "$report_dir" "$1" "$2" < "$3" || fail "cannot write the report to $report_dir"; }
+write_report() { "$java" -cp "$probe_jar" dev.mcplatencyprobe.cli.ReportFileTool "$report_dir" "$1" "$2" < "$3" || fail "cannot write the report to $report_dir"; }
 report=$(write_report "ebpf_mcp_latency_$stamp" txt "$report")
 report_json=$(write_report "$(basename "${report%.txt}")" json "$report_json")
 

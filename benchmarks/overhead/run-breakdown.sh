@@ -24,7 +24,7 @@ OTHER_RATE=100000
 JAVA_OPTS=
 
 for v in "$@"; do
-	[ -f "$HERE/target/experiments/$v/libmcpprobe.so" ] || { echo "no variant $v: build it with run-experiments.sh $v" >&2; exit 1; }
+	[ -f "$HERE/target/experiments/$v/libmcp-latency-probe.so" ] || { echo "no variant $v: build it with run-experiments.sh $v" >&2; exit 1; }
 done
 require_root
 STATS_BEFORE=$(sysctl -n kernel.bpf_stats_enabled)

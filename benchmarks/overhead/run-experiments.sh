@@ -3,7 +3,7 @@
 # what makes it cheaper. Each experiments/NAME.patch changes bpf-src/ and/or native/src/main/ of
 # this checkout; a variant named at-REF is bpf-src/ and native/src/main/ of git commit REF as they
 # were (at-main: before a change, side by side with after). Every variant (and "baseline", the
-# checkout unpatched) is built the same way into its own libmcpprobe.so. ab_bench (src/main/c/ab_bench.c) then loads them in one process and
+# checkout unpatched) is built the same way into its own libmcp-latency-probe.so. ab_bench (src/main/c/ab_bench.c) then loads them in one process and
 # switches between them every few hundred ms in rotating order, measuring the CPU ns/call of its
 # getppid loop: untraced, under the tp_btf floor, traced by each variant (drained on the other
 # CPU), and, for baseline and filter-* variants, as a bystander while the variant traces another
@@ -41,7 +41,7 @@ mkdir -p "$OUT"
 EXP=$HERE/target/experiments
 
 # Builds variant $1 (patched with experiments/$1.patch unless "baseline"; at-REF: git commit REF's
-# sources) into $EXP/$1/libmcpprobe.so.
+# sources) into $EXP/$1/libmcp-latency-probe.so.
 build_variant() {
 	local name=$1 dir=$EXP/$1
 	rm -rf "$dir"
@@ -58,7 +58,7 @@ build_variant() {
 	fi
 	cp "$BIN/vmlinux.h" "$dir/bpf/"
 	make -s -C "$dir/src/bpf-src" OUT="$dir/bpf" >&2
-	gcc -std=gnu11 -O2 -shared -fPIC -o "$dir/libmcpprobe.so" \
+	gcc -std=gnu11 -O2 -shared -fPIC -o "$dir/libmcp-latency-probe.so" \
 		-I"$dir/src/native/src/main/include" -I"$dir/src/bpf-src" -I"$dir/bpf" \
 		"$dir/src/native/src/main/c/mlp_shim.c" -lbpf -lpthread
 }
@@ -71,14 +71,14 @@ done
 
 SPECS=(untraced "floor:$BIN/floor.bpf.o:floor_btf")
 for v in "${VARIANTS[@]}"; do
-	SPECS+=("probe:$EXP/$v/libmcpprobe.so")
-	case $v in baseline | at-* | filter-* | lean-* | task-*) SPECS+=("bystander:$EXP/$v/libmcpprobe.so") ;; esac
+	SPECS+=("probe:$EXP/$v/libmcp-latency-probe.so")
+	case $v in baseline | at-* | filter-* | lean-* | task-*) SPECS+=("bystander:$EXP/$v/libmcp-latency-probe.so") ;; esac
 done
 
 echo "machine: $(machine_line)" | tee "$OUT/summary.txt"
 echo "rounds $ROUNDS, $SUBROUNDS sub-rounds of $CALLS calls per measurement (the fastest counts); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
 "$BIN/ab_bench" -n "$CALLS" -k "$SUBROUNDS" -r "$ROUNDS" -l "$LOOP_CPU" -c "$TRACER_CPU" -o "$OTHER_RATE" "${SPECS[@]}" \
-	| sed -e "s|$EXP/||g" -e 's|/libmcpprobe.so||' -e "s|floor:$BIN/floor.bpf.o:floor_btf|floor_btf|" | tee "$OUT/rounds.txt" >&2
+	| sed -e "s|$EXP/||g" -e 's|/libmcp-latency-probe.so||' -e "s|floor:$BIN/floor.bpf.o:floor_btf|floor_btf|" | tee "$OUT/rounds.txt" >&2
 
 # Per variant: the median over rounds, and the median of its per-round difference from the
 # same round's baseline (paired: the machine's slow swings cancel out).
@@ -98,7 +98,7 @@ a=$(med untraced) b=$(med floor_btf)
 	printf '%-34s %12s %8s %8s %10s %14s %7s\n' variant "cpu ns/call" added "x floor" "per round" "paired vs base" drops
 	for spec in untraced floor_btf "${SPECS[@]:2}"; do
 		spec=${spec//$EXP\//}
-		spec=${spec%/libmcpprobe.so}
+		spec=${spec%/libmcp-latency-probe.so}
 		kind=${spec%%:*}
 		x=$(med "$spec")
 		d=""
@@ -111,12 +111,12 @@ a=$(med untraced) b=$(med floor_btf)
 
 TOGGLED=()
 for v in "${VARIANTS[@]}"; do
-	case $v in filter-* | lean-*) ;; *) TOGGLED+=("probe:$EXP/$v/libmcpprobe.so") ;; esac
+	case $v in filter-* | lean-*) ;; *) TOGGLED+=("probe:$EXP/$v/libmcp-latency-probe.so") ;; esac
 done
 if [ ${#TOGGLED[@]} -gt 1 ]; then
 	await_no_tracers 300 || echo "someone else's tracing programs are loaded; measuring anyway" >&2
 	"$BIN/ab_bench" -T -n "$TOGGLE_CALLS" -k 1 -r "$TOGGLE_ROUNDS" -l "$LOOP_CPU" -c "$TRACER_CPU" "${TOGGLED[@]}" \
-		| sed -e "s|$EXP/||g" -e 's|/libmcpprobe.so||' | tee "$OUT/toggled.txt" >&2
+		| sed -e "s|$EXP/||g" -e 's|/libmcp-latency-probe.so||' | tee "$OUT/toggled.txt" >&2
 	tmed() { awk -v v="$1" '$4 == v { print $6 }' "$OUT/toggled.txt" | median; }
 	tpaired() {
 		awk -v v="$1" '$4 == v { x[$2] = $6 } $4 == "probe:baseline" { r[$2] = $6 } END { for (i in x) if (i in r) print x[i] - r[i] }' "$OUT/toggled.txt" | median
@@ -127,7 +127,7 @@ if [ ${#TOGGLED[@]} -gt 1 ]; then
 		printf '%-34s %12s %14s %7s\n' variant "cpu ns/call" "paired vs base" drops
 		for spec in "${TOGGLED[@]}"; do
 			spec=${spec//$EXP\//}
-			spec=${spec%/libmcpprobe.so}
+			spec=${spec%/libmcp-latency-probe.so}
 			d=""
 			[ "$spec" = probe:baseline ] || d=$(tpaired "$spec")
 			drops=$(awk -v v="$spec" '$4 == v { d += $12 } END { print d + 0 }' "$OUT/toggled.txt")

@@ -4,7 +4,7 @@
 #  1. exec to "Tracing" (first_line times the first line holding the word):
 #       probe      java -jar probe-demo.jar --pid P            (this checkout)
 #       baseline   the same with BASELINE_JAR, if given (e.g. a build of main before the change)
-#       marks      probe with -Dmcpprobe.startup.marks=true: where the time went, phase by phase
+#       marks      probe with -Dmcp-latency-probe.startup.marks=true: where the time went, phase by phase
 #       bpftrace   bpftrace bpf/syscall_latency.bt P           (its BEGIN prints "Tracing" once attached)
 #       hello      a JVM whose main prints "Tracing": the floor for any Java tool
 #       appcds     probe with -XX:SharedArchiveFile (an AppCDS archive dumped by one run first):
@@ -80,7 +80,7 @@ startup_cmd() {
 	case $1 in
 	probe) echo "$JAVA -jar $PROBE_JAR --pid $target" ;;
 	baseline) echo "$JAVA -jar $BASELINE_JAR --pid $target" ;;
-	marks) echo "$JAVA -Dmcpprobe.startup.marks=true -jar $PROBE_JAR --pid $target" ;;
+	marks) echo "$JAVA -Dmcp-latency-probe.startup.marks=true -jar $PROBE_JAR --pid $target" ;;
 	appcds) echo "$JAVA -XX:SharedArchiveFile=$W/app.jsa -jar $PROBE_JAR --pid $target" ;;
 	bpftrace) echo "bpftrace $HERE/bpf/syscall_latency.bt $target" ;;
 	hello) echo "$JAVA -cp $W Hello" ;;

@@ -1,7 +1,7 @@
-import dev.mcpprobe.export.prometheus.*;
-import dev.mcpprobe.record.LatencyRecorder;
-import dev.mcpprobe.snapshot.*;
-import dev.mcpprobe.snapshot.LossCounters;
+import dev.mcplatencyprobe.export.prometheus.*;
+import dev.mcplatencyprobe.record.LatencyRecorder;
+import dev.mcplatencyprobe.snapshot.*;
+import dev.mcplatencyprobe.snapshot.LossCounters;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;

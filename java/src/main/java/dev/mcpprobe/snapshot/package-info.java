@@ -1,8 +1,0 @@
-/**
- * Stage 3: what a window saw, as immutable values. {@link dev.mcpprobe.snapshot.LatencySnapshot}
- * holds the window's {@link dev.mcpprobe.snapshot.LatencyDistribution}s (bpftrace's log2 buckets,
- * HdrHistogram percentiles, exact count/sum/min/max) of every call and of the calls that are not
- * blocking waits, the per-syscall and per-process tables, the loss counters and the {@link
- * dev.mcpprobe.snapshot.Verdict}, taken from the calls that are not blocking waits. Snapshots merge.
- */
-package dev.mcpprobe.snapshot;
