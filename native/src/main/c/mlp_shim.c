@@ -29,9 +29,6 @@
 #define MAX_PROBES 64
 #define SLOT_BITS 6
 #define ERROR_LEN 1024
-#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
-#define PRIVILEGE_HINT "needs CAP_BPF and CAP_PERFMON (or root): run with sudo, or give the process both as " \
-	"ambient capabilities (systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON)"
 #define PIDNS_HINT "run the probe in the host's PID namespace (docker: --pid=host, Kubernetes: hostPID: true)"
 #define PID_NS_PATH "/proc/self/ns/pid"
 #define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial PID namespace's inode (the kernel's PROC_PID_INIT_INO) */
@@ -174,7 +171,7 @@ static void release(struct slot *slot) { pthread_rwlock_unlock(&slot->lock); }
 static int error_with_privileges(int err, const char *what)
 {
 	if (err == -EPERM || err == -EACCES)
-		return fail(err, "%s: permission denied: %s", what, PRIVILEGE_HINT);
+		return fail(err, "%s: permission denied", what); /* the caller says how to grant it */
 	if (libbpf_log[0]) {
 		size_t len = strlen(libbpf_log);
 
@@ -409,8 +406,6 @@ int mlp_open(uint32_t ring_bytes, uint32_t flags, uint32_t exclude_tgid)
 	libbpf_log[0] = 0;
 	if (ring_bytes < (uint32_t)page || (ring_bytes & (ring_bytes - 1)))
 		return fail(EINVAL, "ring buffer size %u is not a power of two of at least %ld bytes", ring_bytes, page);
-	if (access(KERNEL_BTF, R_OK))
-		return fail(ENOENT, "kernel has no BTF at " KERNEL_BTF ": needs a kernel >= 5.12 built with CONFIG_DEBUG_INFO_BTF=y");
 
 	p = calloc(1, sizeof(*p));
 	if (!p)

@@ -15,9 +15,15 @@ public final class Privileges {
             + "(systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON; shell: sudo setpriv --reuid=$(id -u) --regid=$(id -g) "
             + "--init-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon java -jar probe-demo.jar ...)";
 
+    /** What loading needs and how to grant it: the one privilege hint, for the up-front check and the shim's EPERM. */
+    static final String NEEDS = "needs CAP_BPF and CAP_PERFMON (or root): " + HOW_TO_GRANT;
+
     private Privileges() {}
 
-    /** Throws a {@link ProbeException} saying what is missing and how to get it. */
+    /**
+     * Throws a {@link ProbeException} saying what is missing and how to get it: before anything is
+     * started or loaded. The one place for these rules and their messages; the shim only reports errnos.
+     */
     public static void check() {
         if (!Files.isReadable(KERNEL_BTF)) {
             throw new ProbeException(ProbeException.Kind.UNSUPPORTED, "kernel has no BTF at " + KERNEL_BTF
@@ -26,8 +32,7 @@ public final class Privileges {
         long caps = effectiveCapabilities();
         boolean bpf = has(caps, CAP_BPF) && has(caps, CAP_PERFMON);
         if (!bpf && !has(caps, CAP_SYS_ADMIN)) {
-            throw new ProbeException(ProbeException.Kind.PRIVILEGES,
-                    "needs CAP_BPF and CAP_PERFMON (or root): " + HOW_TO_GRANT);
+            throw new ProbeException(ProbeException.Kind.PRIVILEGES, NEEDS);
         }
     }
 

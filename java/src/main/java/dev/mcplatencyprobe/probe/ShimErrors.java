@@ -34,6 +34,8 @@ final class ShimErrors {
     }
 
     static ProbeException failure(int result, boolean loading, String what, String shimMessage) {
-        return new ProbeException(kindOf(result, loading), what + " failed: " + shimMessage);
+        ProbeException.Kind kind = kindOf(result, loading);
+        String hint = kind == ProbeException.Kind.PRIVILEGES ? "; " + Privileges.NEEDS : "";
+        return new ProbeException(kind, what + " failed: " + shimMessage + hint);
     }
 }

@@ -35,4 +35,12 @@ class ShimErrorsTest {
         assertEquals(ProbeException.Kind.FAILED, e.kind());
         assertTrue(e.getMessage().equals("loading the probe failed: needs CAP_BPF and BTF, says the text"), e.getMessage());
     }
+
+    @Test
+    void aPermissionFailureCarriesTheOnePrivilegeHint() {
+        ProbeException e = ShimErrors.failure(-ShimErrors.EPERM, true, "loading the probe", "loading the BPF program: permission denied");
+        assertEquals("loading the probe failed: loading the BPF program: permission denied; " + Privileges.NEEDS, e.getMessage());
+        assertTrue(e.getMessage().contains("AmbientCapabilities=CAP_BPF CAP_PERFMON"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
 }
