@@ -170,9 +170,23 @@ final class NativeCache {
                 // Made meanwhile by another probe of ours (or planted): checked below either way.
             }
         }
-        for (Path p = dir; p != null; p = p.getParent()) {
-            requireTrusted(p, euid, true);
+        requireTrusted(dir, euid, true);
+        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+            if (!isStickyOf(p, euid)) {
+                requireTrusted(p, euid, true);
+            }
         }
+    }
+
+    /**
+     * A directory above the cache that others may write but not swap what is in it: root's or this
+     * user's with the sticky bit (as /tmp), where no one else can rename or remove our entries.
+     */
+    private static boolean isStickyOf(Path p, int euid) throws IOException {
+        int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        boolean directory = (mode & 0170000) == 0040000;
+        return directory && (mode & 01000) != 0 && (owner == 0 || owner == euid);
     }
 
     /** Root's or this user's, no symlink, writable by no group and no other user; else IOException. */

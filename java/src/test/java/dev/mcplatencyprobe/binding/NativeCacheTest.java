@@ -16,7 +16,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,16 +26,17 @@ import org.junit.jupiter.api.Test;
  * can write, and never used when anything in the way could have been planted or swapped.
  */
 class NativeCacheTest {
-    /** Under target/, whose parents belong to the build's user and are writable by no one else; not /tmp. */
+    /**
+     * In the system's temporary directory (sticky and root's, as /tmp is): not under the checkout, which
+     * may belong to another user than the one running the tests (sudo make test in a user's checkout).
+     */
     private Path base;
     private List<NativeCache.Library> libraries;
 
     @BeforeEach
     void setUp() throws IOException {
-        Path scratch = Path.of("target", "native-cache-test-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()))
-                .toAbsolutePath();
-        Files.createDirectories(scratch.getParent());
-        Files.createDirectory(scratch, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path scratch = Files.createTempDirectory("native-cache-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         base = scratch.resolve("cache");
         URL dispatch = getClass().getClassLoader().getResource("com/sun/jna/linux-x86-64/libjnidispatch.so");
         URL shim = getClass().getClassLoader().getResource("linux-x86-64/libmcp-latency-probe.so");
@@ -96,6 +96,17 @@ class NativeCacheTest {
     @Test
     void aParentOthersCanWriteMakesTheCacheUnusable() throws Exception {
         Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThrows(IOException.class, () -> NativeCache.prepare(base, libraries));
+    }
+
+    @Test
+    void aStickyDirectoryAboveTheCacheIsNoReasonToRefuseIt() throws Exception {
+        // Where a checkout may live, e.g. below /tmp: others can write there but not swap our entries.
+        Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setAttribute(base.getParent(), "unix:mode", 01777);
+        Path dir = NativeCache.prepare(base, libraries);
+        assertEquals(base, dir.getParent());
+        Files.setAttribute(base.getParent(), "unix:mode", 0777); // the same without the sticky bit
         assertThrows(IOException.class, () -> NativeCache.prepare(base, libraries));
     }
 

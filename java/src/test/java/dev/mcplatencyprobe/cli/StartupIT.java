@@ -30,14 +30,18 @@ class StartupIT {
     }
 
     private static ProbeDemoIT.Run run(List<String> prefix, boolean marks) throws Exception {
+        return run(prefix, marks, JAR, null);
+    }
+
+    private static ProbeDemoIT.Run run(List<String> prefix, boolean marks, Path jar, java.io.File workDir) throws Exception {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(JAVA.toString());
         if (marks) {
             cmd.add("-Dmcp-latency-probe.startup.marks=true");
         }
-        cmd.addAll(List.of("-jar", JAR.toString(), "--format", "json", "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1",
+        cmd.addAll(List.of("-jar", jar.toString(), "--format", "json", "--", "dd", "if=/dev/zero", "of=/dev/null", "bs=1",
                 "count=" + CALLS));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+        Process p = new ProcessBuilder(cmd).directory(workDir).redirectError(ProcessBuilder.Redirect.PIPE).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -99,8 +103,20 @@ class StartupIT {
     @Test
     void aNonRootUserWithCapabilitiesUnpacksIntoItsOwnDirectory() throws Exception {
         assumeTrue(isRoot(), "needs root to run the probe as another user with capabilities");
-        ProbeDemoIT.Run run = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                "--inh-caps=+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon"), true);
+        // The jar copied where that user can read it: the checkout may be in a home only its owner can enter.
+        Path dir = java.nio.file.Files.createTempDirectory("startup-it-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path jar = java.nio.file.Files.copy(JAR, dir.resolve("probe-demo.jar"));
+        ProbeDemoIT.Run run;
+        try {
+            java.nio.file.Files.setPosixFilePermissions(jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            run = run(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "--inh-caps=+bpf,+perfmon", "--ambient-caps=+bpf,+perfmon"), true, jar, dir.toFile());
+        } finally {
+            java.nio.file.Files.deleteIfExists(jar);
+            java.nio.file.Files.deleteIfExists(dir);
+        }
         assertEquals(0, run.status(), run.err());
         assertTrue(run.err().contains(" natives_unpacked@"), run.err());
         assertFalse(run.err().contains(" natives_cached@"), run.err());
