@@ -2,7 +2,11 @@
 // JSON bodies (enableJsonResponse), not SSE: what McpProbeGatewayIT traces for the JSON case.
 // Usage: node json-response-server.mjs SDK_DIR PORT   (listens on 127.0.0.1:PORT)
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
+
+// The SDK calls the global crypto.randomUUID(), which Node 18 (Debian 12's nodejs) does not define
+// without a flag: its Streamable HTTP transport then answers every request with HTTP 400.
+globalThis.crypto ??= webcrypto;
 
 const [sdkDir, port] = process.argv.slice(2);
 const { McpServer } = await import(`${sdkDir}/dist/esm/server/mcp.js`);
