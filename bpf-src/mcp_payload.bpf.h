@@ -394,8 +394,12 @@ static __always_inline struct mcp_thread *mcp_traced_thread(__u64 *pid_tgid)
 	return bpf_task_storage_get(&mcp_threads, bpf_get_current_task_btf(), 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
-/* A write's data is complete at entry; its time stamp is when sending began. */
-static __always_inline int mcp_write(struct pt_regs *regs, long nr)
+/*
+ * Sends up the data of a write at entry (complete there, and its time stamp is when sending began;
+ * total: its count) or of a read at exit (in by then; total: its return value), when the fd is a
+ * pipe or a socket of a traced thread. The arguments are in the saved user registers either way.
+ */
+static __always_inline void mcp_copy(struct pt_regs *regs, long nr, __u8 dir, long ret)
 {
 	__u64 pid_tgid, a1, a2, a3, buf = 0, vec = 0;
 	struct mcp_thread *st = mcp_traced_thread(&pid_tgid);
@@ -403,56 +407,23 @@ static __always_inline int mcp_write(struct pt_regs *regs, long nr)
 	__u8 kind;
 
 	if (!st)
-		return 0;
+		return;
 	a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
 	a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
 	kind = mcp_fd_kind((int)a1);
 	if (!kind)
-		return 0;
-	if (nr == MCP_NR_WRITE || nr == MCP_NR_SENDTO)
+		return;
+	if (nr == MCP_NR_READ || nr == MCP_NR_RECVFROM || nr == MCP_NR_WRITE || nr == MCP_NR_SENDTO)
 		buf = a2;
-	else if (nr == MCP_NR_WRITEV)
+	else if (nr == MCP_NR_READV || nr == MCP_NR_WRITEV)
 		vec = a2, cnt = a3;
 	else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
-		return 0;
-	if (!mcp_prepare(st, pid_tgid, MCP_DIR_WRITE, kind, (int)a1, nr, buf, vec, cnt, a3)) {
+		return;
+	if (!mcp_prepare(st, pid_tgid, dir, kind, (int)a1, nr, buf, vec, cnt, dir == MCP_DIR_WRITE ? a3 : ret)) {
 		mcp_submit();
-		mcp_after_submit(st, MCP_DIR_WRITE, (int)a1);
+		mcp_after_submit(st, dir, (int)a1);
 	}
-	return 0;
-}
-
-/* A read's data is in at exit; the arguments are still in the saved user registers. */
-static __always_inline int mcp_read(struct pt_regs *regs, long ret, long nr)
-{
-	__u64 pid_tgid, a1, a2, a3, buf = 0, vec = 0;
-	struct mcp_thread *st;
-	__u32 cnt = 0;
-	__u8 kind;
-
-	if (ret <= 0)
-		return 0;
-	st = mcp_traced_thread(&pid_tgid);
-	if (!st)
-		return 0;
-	a1 = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a2 = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a3 = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	kind = mcp_fd_kind((int)a1);
-	if (!kind)
-		return 0;
-	if (nr == MCP_NR_READ || nr == MCP_NR_RECVFROM)
-		buf = a2;
-	else if (nr == MCP_NR_READV)
-		vec = a2, cnt = a3;
-	else if (mcp_msghdr_iov(a2, &vec, &cnt) || !vec)
-		return 0;
-	if (!mcp_prepare(st, pid_tgid, MCP_DIR_READ, kind, (int)a1, nr, buf, vec, cnt, ret)) {
-		mcp_submit();
-		mcp_after_submit(st, MCP_DIR_READ, (int)a1);
-	}
-	return 0;
 }
 
 static __always_inline int mcp_is_read(long nr)
@@ -472,7 +443,7 @@ static __always_inline int mcp_is_write(long nr)
 static __always_inline void mcp_sys_enter(struct pt_regs *regs, long id)
 {
 	if (mcp_on && mcp_is_write(id))
-		mcp_write(regs, id);
+		mcp_copy(regs, id, MCP_DIR_WRITE, 0);
 }
 
 /* Called last in the main sys_exit program: after its record, so a read's copy is not part of its latency. */
@@ -489,6 +460,6 @@ static __always_inline int mcp_sys_exit(struct pt_regs *regs, long ret)
 	nr = regs->syscallno;
 #endif
 	if (mcp_is_read(nr))
-		mcp_read(regs, ret, nr);
+		mcp_copy(regs, nr, MCP_DIR_READ, ret);
 	return 0;
 }
