@@ -119,6 +119,16 @@ int mlp_abi_version(void) { return MLP_ABI_VERSION; }
 int mlp_record_size(void) { return sizeof(struct syscall_event); }
 int mlp_counter_count(void) { return MLP_COUNTER_COUNT; }
 
+/* Hands a layout table to the caller: as much of it as fits; returns its full length. */
+static int copy_layout(const int32_t *layout, int n, int32_t *offsets, int32_t capacity)
+{
+	if (!offsets)
+		return fail(EINVAL, "offsets is NULL");
+	for (int i = 0; i < n && i < capacity; i++)
+		offsets[i] = layout[i];
+	return n;
+}
+
 int mlp_record_layout(int32_t *offsets, int32_t capacity)
 {
 	const int32_t layout[] = {
@@ -129,13 +139,7 @@ int mlp_record_layout(int32_t *offsets, int32_t capacity)
 		offsetof(struct syscall_event, tid),
 		offsetof(struct syscall_event, nr),
 	};
-	int n = sizeof(layout) / sizeof(layout[0]);
-
-	if (!offsets)
-		return fail(EINVAL, "offsets is NULL");
-	for (int i = 0; i < n && i < capacity; i++)
-		offsets[i] = layout[i];
-	return n;
+	return copy_layout(layout, sizeof(layout) / sizeof(layout[0]), offsets, capacity);
 }
 
 /* ---- handles ---- */
@@ -246,13 +250,7 @@ int mlp_mcp_record_layout(int32_t *offsets, int32_t capacity)
 		MCP_HEAD_BYTES,
 		MCP_TAIL_BYTES,
 	};
-	int n = sizeof(layout) / sizeof(layout[0]);
-
-	if (!offsets)
-		return fail(EINVAL, "offsets is NULL");
-	for (int i = 0; i < n && i < capacity; i++)
-		offsets[i] = layout[i];
-	return n;
+	return copy_layout(layout, sizeof(layout) / sizeof(layout[0]), offsets, capacity);
 }
 
 /*
