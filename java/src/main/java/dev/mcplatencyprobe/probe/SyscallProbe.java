@@ -471,7 +471,7 @@ public final class SyscallProbe implements AutoCloseable {
             return this;
         }
 
-        /** Kernel ring buffer size: a power of two from 4096 bytes to {@link #MAX_RING_BYTES}; each record takes 48. */
+        /** Kernel ring buffer size: a power of two from 4096 bytes to {@link #MAX_RING_BYTES}; each record takes 40, plus an 8-byte header per sample of 16. */
         public Builder ringBufferBytes(int bytes) {
             if (!isValidRingBytes(bytes)) {
                 throw new IllegalArgumentException("ring buffer size must be a power of two from " + MIN_RING_BYTES + " to "
